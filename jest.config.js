@@ -1,0 +1,31 @@
+const { jestConfig } = require("@salesforce/sfdx-lwc-jest/config");
+
+module.exports = {
+  projects: [
+    {
+      ...jestConfig,
+      displayName: "lwc",
+      roots: ["<rootDir>/force-app"],
+      moduleFileExtensions: ["ts", "js", "html", "json"],
+      testMatch: ["**/__tests__/**/*.test.ts"],
+      setupFilesAfterEnv: ["<rootDir>/test/jest-lwc-setup.ts"]
+    },
+    {
+      displayName: "node",
+      testEnvironment: "node",
+      roots: ["<rootDir>/scripts", "<rootDir>/test"],
+      testMatch: ["**/*.test.ts"],
+      transform: {
+        "^.+\\.ts$": [
+          "babel-jest",
+          {
+            presets: [
+              ["@babel/preset-env", { targets: { node: "current" } }],
+              "@babel/preset-typescript"
+            ]
+          }
+        ]
+      }
+    }
+  ]
+};
