@@ -1,0 +1,778 @@
+/**
+ * Stage gate core: the one implementation of the process map's semantics.
+ *
+ * Used unchanged by the record-page LWC (as the service component c/stageGateCore)
+ * and by the Node tooling (validator, generator, what-if engine, audit). Pure: no
+ * platform imports, no I/O, no clock (callers pass "today").
+ */
+
+// ---------------------------------------------------------------------------
+// The process map
+// ---------------------------------------------------------------------------
+
+export type CriterionMode = "enforce" | "warn" | "off";
+
+export type FieldOperator =
+  | "isSet"
+  | "isMeaningful"
+  | "equals"
+  | "notEquals"
+  | "greaterThan"
+  | "greaterOrEqual"
+  | "lessThan"
+  | "lessOrEqual"
+  | "in"
+  | "notIn"
+  | "includes"
+  | "isTrue"
+  | "isFalse";
+
+export const FIELD_OPERATORS: readonly FieldOperator[] = [
+  "isSet",
+  "isMeaningful",
+  "equals",
+  "notEquals",
+  "greaterThan",
+  "greaterOrEqual",
+  "lessThan",
+  "lessOrEqual",
+  "in",
+  "notIn",
+  "includes",
+  "isTrue",
+  "isFalse"
+];
+
+export type RelatedObject =
+  | "OpportunityContactRole"
+  | "Task"
+  | "Event"
+  | "ContentDocumentLink"
+  | "OpportunityLineItem";
+
+/** The lookup on each related object that points at the Opportunity. */
+export const RELATED_OBJECT_PARENT_FIELD: Readonly<Record<RelatedObject, string>> = {
+  OpportunityContactRole: "OpportunityId",
+  Task: "WhatId",
+  Event: "WhatId",
+  ContentDocumentLink: "LinkedEntityId",
+  OpportunityLineItem: "OpportunityId"
+};
+
+export type Scalar = string | number | boolean | null;
+
+interface CriterionBase {
+  /** Unique in the map; the stable code shown in messages. */
+  id: string;
+  label: string;
+  help?: string;
+  mode?: CriterionMode;
+}
+
+export interface FieldCriterion extends CriterionBase {
+  field: string;
+  operator: FieldOperator;
+  value?: Scalar | Scalar[];
+}
+
+export interface RelatedCriterion extends CriterionBase {
+  related: RelatedObject;
+  where?: Record<string, Scalar | Scalar[]>;
+  minCount?: number;
+}
+
+export type Criterion = FieldCriterion | RelatedCriterion;
+
+export interface OpenStage {
+  name: string;
+  guidance?: string;
+  targetDays?: number;
+  entry?: Criterion[];
+  exit?: Criterion[];
+}
+
+export interface ClosedStage {
+  name: string;
+  guidance?: string;
+  entry?: Criterion[];
+}
+
+export interface Process {
+  name: string;
+  /** Record type DeveloperNames; omitted or empty = the default process. */
+  recordTypes?: string[];
+  stages: OpenStage[];
+  won: ClosedStage;
+  lost: ClosedStage;
+}
+
+export interface StageGateMap {
+  $schema?: string;
+  bypassPermission: string;
+  /** Values that do not count as meaningful; defaults to DEFAULT_PLACEHOLDERS. */
+  placeholders?: string[];
+  processes: Process[];
+}
+
+/** Salesforce field types the core distinguishes (as in the Metadata API). */
+export type FieldType =
+  | "Text"
+  | "TextArea"
+  | "LongTextArea"
+  | "Email"
+  | "Phone"
+  | "Url"
+  | "Picklist"
+  | "MultiselectPicklist"
+  | "Number"
+  | "Currency"
+  | "Percent"
+  | "Date"
+  | "DateTime"
+  | "Checkbox"
+  | "Reference"
+  | "Id";
+
+export type FieldKind = "text" | "picklist" | "multipicklist" | "number" | "date" | "datetime" | "checkbox";
+
+export function fieldKind(type: FieldType): FieldKind {
+  switch (type) {
+    case "Picklist":
+      return "picklist";
+    case "MultiselectPicklist":
+      return "multipicklist";
+    case "Number":
+    case "Currency":
+    case "Percent":
+      return "number";
+    case "Date":
+      return "date";
+    case "DateTime":
+      return "datetime";
+    case "Checkbox":
+      return "checkbox";
+    default:
+      return "text";
+  }
+}
+
+/** Which operators make sense for which kind of field. */
+export const OPERATORS_BY_KIND: Readonly<Record<FieldKind, readonly FieldOperator[]>> = {
+  text: ["isSet", "isMeaningful", "equals", "notEquals", "in", "notIn"],
+  picklist: ["isSet", "isMeaningful", "equals", "notEquals", "in", "notIn"],
+  multipicklist: ["isSet", "includes"],
+  number: ["isSet", "equals", "notEquals", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
+  date: ["isSet", "equals", "notEquals", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
+  datetime: ["isSet", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
+  checkbox: ["isTrue", "isFalse"]
+};
+
+export const DEFAULT_PLACEHOLDERS: readonly string[] = [
+  "tbd",
+  "tba",
+  "n/a",
+  "na",
+  "-",
+  "--",
+  "?",
+  "none",
+  "unknown",
+  "x",
+  "."
+];
+
+// ---------------------------------------------------------------------------
+// The runtime map: the process map with `off` criteria removed and every field
+// criterion annotated with its field type. The generator writes it for the LWC.
+// ---------------------------------------------------------------------------
+
+export interface RuntimeFieldCriterion extends FieldCriterion {
+  fieldType: FieldType;
+}
+export type RuntimeCriterion = RuntimeFieldCriterion | RelatedCriterion;
+
+export interface RuntimeOpenStage extends Omit<OpenStage, "entry" | "exit"> {
+  entry: RuntimeCriterion[];
+  exit: RuntimeCriterion[];
+}
+export interface RuntimeClosedStage extends Omit<ClosedStage, "entry"> {
+  entry: RuntimeCriterion[];
+}
+export interface RuntimeProcess {
+  name: string;
+  recordTypes: string[];
+  stages: RuntimeOpenStage[];
+  won: RuntimeClosedStage;
+  lost: RuntimeClosedStage;
+}
+export interface RuntimeMap {
+  bypassPermission: string;
+  placeholders: string[];
+  processes: RuntimeProcess[];
+}
+
+export function isRelatedCriterion(c: Criterion): c is RelatedCriterion {
+  return (c as RelatedCriterion).related !== undefined;
+}
+
+export function criterionMode(c: Criterion): CriterionMode {
+  return c.mode ?? "enforce";
+}
+
+/**
+ * Builds the runtime map. `fieldTypeOf` answers the type of an Opportunity field;
+ * the map must have been validated (unknown fields throw here).
+ */
+export function toRuntimeMap(map: StageGateMap, fieldTypeOf: (field: string) => FieldType | undefined): RuntimeMap {
+  const convert = (list: Criterion[] | undefined): RuntimeCriterion[] =>
+    (list ?? [])
+      .filter((c) => criterionMode(c) !== "off")
+      .map((c) => {
+        if (isRelatedCriterion(c)) {
+          return { ...c };
+        }
+        const fieldType = fieldTypeOf(c.field);
+        if (!fieldType) {
+          throw new Error(`Unknown Opportunity field "${c.field}" in criterion "${c.id}"`);
+        }
+        return { ...c, fieldType };
+      });
+  return {
+    bypassPermission: map.bypassPermission,
+    placeholders: normalizedPlaceholders(map.placeholders ?? DEFAULT_PLACEHOLDERS),
+    processes: map.processes.map((p) => ({
+      name: p.name,
+      recordTypes: p.recordTypes ?? [],
+      stages: p.stages.map((s) => ({ ...s, entry: convert(s.entry), exit: convert(s.exit) })),
+      won: { ...p.won, entry: convert(p.won.entry) },
+      lost: { ...p.lost, entry: convert(p.lost.entry) }
+    }))
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Process and transition rules
+// ---------------------------------------------------------------------------
+
+/** The process for a record type DeveloperName; records without a claimed type use the default process. */
+export function selectProcess(map: RuntimeMap, recordType: string | null | undefined): RuntimeProcess | undefined {
+  if (recordType) {
+    const byType = map.processes.find((p) => p.recordTypes.includes(recordType));
+    if (byType) {
+      return byType;
+    }
+  }
+  return map.processes.find((p) => p.recordTypes.length === 0);
+}
+
+/** Position of a stage in the process order: 1..n open, n+1 won, 0 lost or not in the map. */
+export function stageIndex(process: RuntimeProcess, stage: string | null | undefined): number {
+  if (stage === null || stage === undefined) {
+    return 0;
+  }
+  const i = process.stages.findIndex((s) => s.name === stage);
+  if (i >= 0) {
+    return i + 1;
+  }
+  return stage === process.won.name ? process.stages.length + 1 : 0;
+}
+
+export type StageKind = "open" | "won" | "lost" | "unknown";
+
+export function stageKind(process: RuntimeProcess, stage: string | null | undefined): StageKind {
+  if (stage === process.lost.name) {
+    return "lost";
+  }
+  if (stage === process.won.name) {
+    return "won";
+  }
+  return stageIndex(process, stage) > 0 ? "open" : "unknown";
+}
+
+export interface RequiredCriterion {
+  criterion: RuntimeCriterion;
+  /** The stage whose list it comes from. */
+  stage: string;
+  list: "entry" | "exit";
+}
+
+/**
+ * The criteria a stage move requires, in map order.
+ * `fromStage` is null for an insert. Unchanged stages require nothing.
+ */
+export function requiredForMove(
+  process: RuntimeProcess,
+  fromStage: string | null,
+  toStage: string,
+  isInsert: boolean
+): RequiredCriterion[] {
+  if (!isInsert && fromStage === toStage) {
+    return [];
+  }
+  if (toStage === process.lost.name) {
+    return process.lost.entry.map((criterion) => ({ criterion, stage: process.lost.name, list: "entry" }));
+  }
+  const t = stageIndex(process, toStage);
+  if (t === 0) {
+    return [];
+  }
+  const p = isInsert ? 0 : stageIndex(process, fromStage);
+  if (t <= p) {
+    return [];
+  }
+  return requiredBetween(process, p, t);
+}
+
+/** Everything a record must meet to *be* in its stage: as if it had been inserted there. */
+export function requiredToBeIn(process: RuntimeProcess, stage: string): RequiredCriterion[] {
+  return requiredForMove(process, null, stage, true);
+}
+
+function requiredBetween(process: RuntimeProcess, p: number, t: number): RequiredCriterion[] {
+  const out: RequiredCriterion[] = [];
+  for (let k = Math.max(p, 1); k < t; k++) {
+    const s = process.stages[k - 1];
+    for (const criterion of s.exit) {
+      out.push({ criterion, stage: s.name, list: "exit" });
+    }
+  }
+  const target = t === process.stages.length + 1 ? process.won : process.stages[t - 1];
+  for (const criterion of target.entry) {
+    out.push({ criterion, stage: target.name, list: "entry" });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+// ---------------------------------------------------------------------------
+
+export type Verdict = "met" | "unmet" | "unknown";
+
+/** Field values by API name. `undefined` (absent) = not readable; `null` or "" = blank. */
+export type FieldValues = Record<string, unknown>;
+/** Related-record counts by criterion id; absent = not known. */
+export type RelatedCounts = Record<string, number | undefined>;
+/** Related records by object API name, each a record of field values. */
+export type RelatedRecords = Partial<Record<string, Record<string, unknown>[]>>;
+
+export function normalizedPlaceholders(list: readonly string[]): string[] {
+  return Array.from(new Set(list.map(normalizeForPlaceholder)));
+}
+
+/** Case- and space-insensitive form used by `isMeaningful` (the generated formula uses LOWER(SUBSTITUTE(x, " ", ""))). */
+export function normalizeForPlaceholder(value: string): string {
+  return value.split(" ").join("").toLowerCase();
+}
+
+function isBlank(value: unknown): boolean {
+  return value === null || value === undefined || value === "";
+}
+
+/** Resolves `TODAY`, `TODAY+N`, `TODAY-N` or an ISO date to YYYY-MM-DD. */
+export function resolveDateValue(value: Scalar, today: string): string {
+  const text = String(value).trim();
+  const relative = /^TODAY\s*(?:([+-])\s*(\d+))?$/i.exec(text);
+  if (relative) {
+    const days = relative[2] ? Number(relative[2]) * (relative[1] === "-" ? -1 : 1) : 0;
+    return addDays(today, days);
+  }
+  const iso = /^(\d{4}-\d{2}-\d{2})/.exec(text);
+  if (!iso) {
+    throw new Error(`Not a date: "${text}"`);
+  }
+  return iso[1];
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const d = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `fromIso` (date or date-time, UTC) to `toIso` (date). */
+export function daysBetween(fromIso: string, toIso: string): number {
+  const from = Date.parse(`${dateOnly(fromIso)}T00:00:00Z`);
+  const to = Date.parse(`${toIso.slice(0, 10)}T00:00:00Z`);
+  return Math.round((to - from) / 86400000);
+}
+
+/** The date part of a date or date-time value, in GMT (like DATEVALUE()). */
+export function dateOnly(value: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return value;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    throw new Error(`Not a date or date-time: "${value}"`);
+  }
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+function asList(value: Scalar | Scalar[] | undefined): Scalar[] {
+  if (value === undefined) {
+    return [];
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+function compareValues(kind: FieldKind, actual: unknown, expected: Scalar, today: string): number {
+  if (kind === "number") {
+    return Number(actual) - Number(expected);
+  }
+  if (kind === "date" || kind === "datetime") {
+    const a = dateOnly(String(actual));
+    const e = resolveDateValue(expected, today);
+    return a < e ? -1 : a > e ? 1 : 0;
+  }
+  const a = String(actual);
+  const e = String(expected);
+  return a < e ? -1 : a > e ? 1 : 0;
+}
+
+/** Salesforce checkboxes are never blank: a missing checkbox value is false. */
+function checkboxValue(value: unknown): boolean {
+  return value === true || value === "true";
+}
+
+/**
+ * Evaluates a field criterion. A blank value never satisfies a comparison;
+ * `undefined` means the value is not readable, so the verdict is "unknown".
+ */
+export function evaluateField(
+  c: RuntimeFieldCriterion,
+  value: unknown,
+  today: string,
+  placeholders: readonly string[] = DEFAULT_PLACEHOLDERS
+): Verdict {
+  if (value === undefined) {
+    return "unknown";
+  }
+  const kind = fieldKind(c.fieldType);
+  const ok = (b: boolean): Verdict => (b ? "met" : "unmet");
+  if (c.operator === "isTrue") {
+    return ok(checkboxValue(value));
+  }
+  if (c.operator === "isFalse") {
+    return ok(!checkboxValue(value));
+  }
+  if (isBlank(value)) {
+    return "unmet";
+  }
+  const expected = asList(c.value);
+  switch (c.operator) {
+    case "isSet":
+      return "met";
+    case "isMeaningful": {
+      const normalized = normalizeForPlaceholder(String(value));
+      const blocked = normalizedPlaceholders(placeholders);
+      return ok(normalized !== "" && !blocked.includes(normalized));
+    }
+    case "equals":
+      return ok(compareValues(kind, value, expected[0], today) === 0);
+    case "notEquals":
+      return ok(compareValues(kind, value, expected[0], today) !== 0);
+    case "greaterThan":
+      return ok(compareValues(kind, value, expected[0], today) > 0);
+    case "greaterOrEqual":
+      return ok(compareValues(kind, value, expected[0], today) >= 0);
+    case "lessThan":
+      return ok(compareValues(kind, value, expected[0], today) < 0);
+    case "lessOrEqual":
+      return ok(compareValues(kind, value, expected[0], today) <= 0);
+    case "in":
+      return ok(expected.some((e) => compareValues(kind, value, e, today) === 0));
+    case "notIn":
+      return ok(!expected.some((e) => compareValues(kind, value, e, today) === 0));
+    case "includes": {
+      const selected = String(value).split(";");
+      return ok(expected.every((e) => selected.includes(String(e))));
+    }
+    default:
+      return "unknown";
+  }
+}
+
+/** Like SOQL: text compares case-insensitively, a null filter value matches a blank field. */
+function whereValueMatches(actual: unknown, expected: Scalar): boolean {
+  if (expected === null) {
+    return isBlank(actual);
+  }
+  if (typeof expected === "boolean") {
+    return checkboxValue(actual) === expected;
+  }
+  if (typeof expected === "number") {
+    return !isBlank(actual) && Number(actual) === expected;
+  }
+  return !isBlank(actual) && String(actual).toLowerCase() === expected.toLowerCase();
+}
+
+/** Number of records matching every `where` condition (a list means any of its values). */
+export function countMatching(records: readonly Record<string, unknown>[], where: RelatedCriterion["where"]): number {
+  const conditions = Object.entries(where ?? {});
+  return records.filter((r) =>
+    conditions.every(([field, expected]) => asList(expected).some((e) => whereValueMatches(r[field], e)))
+  ).length;
+}
+
+/** Counts for every related criterion of the map from related records grouped by object. */
+export function countRelated(map: RuntimeMap, related: RelatedRecords): RelatedCounts {
+  const counts: RelatedCounts = {};
+  for (const c of allCriteria(map)) {
+    if (isRelatedCriterion(c)) {
+      counts[c.id] = countMatching(related[c.related] ?? [], c.where);
+    }
+  }
+  return counts;
+}
+
+export function evaluateRelated(c: RelatedCriterion, count: number | undefined): Verdict {
+  if (count === undefined) {
+    return "unknown";
+  }
+  return count >= (c.minCount ?? 1) ? "met" : "unmet";
+}
+
+export interface EvaluationContext {
+  values: FieldValues;
+  counts: RelatedCounts;
+  /** YYYY-MM-DD in the user's time zone. */
+  today: string;
+  placeholders?: readonly string[];
+  /** Treat an absent field value as blank (a saved record) instead of unreadable (the checklist). */
+  missingIsBlank?: boolean;
+}
+
+export function evaluateCriterion(c: RuntimeCriterion, ctx: EvaluationContext): Verdict {
+  if (isRelatedCriterion(c)) {
+    return evaluateRelated(c, ctx.counts[c.id]);
+  }
+  const value = ctx.values[c.field];
+  return evaluateField(c, value === undefined && ctx.missingIsBlank ? null : value, ctx.today, ctx.placeholders);
+}
+
+export function allCriteria(map: RuntimeMap): RuntimeCriterion[] {
+  return map.processes.flatMap((p) => [
+    ...p.stages.flatMap((s) => [...s.entry, ...s.exit]),
+    ...p.won.entry,
+    ...p.lost.entry
+  ]);
+}
+
+// ---------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------
+
+/** Salesforce's limit for a validation rule's error message. */
+export const MAX_ERROR_MESSAGE_LENGTH = 255;
+
+/**
+ * The error a blocked move shows for one criterion, identical in the org (validation
+ * rule or flow) and in the checklist: "[id] Label. Help"
+ */
+export function criterionMessage(c: Criterion): string {
+  const label = c.label.trim().replace(/[.\s]+$/, "");
+  const text = `[${c.id}] ${label}.${c.help ? ` ${c.help.trim()}` : ""}`.replace(/\s+/g, " ");
+  return text.length <= MAX_ERROR_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** The message for a blocked move: one line per unmet enforced criterion, in map order. */
+export function blockedMessage(unmet: readonly Criterion[]): string {
+  return unmet.map(criterionMessage).join("\n");
+}
+
+// ---------------------------------------------------------------------------
+// Transitions (the what-if engine) and checklists (the LWC)
+// ---------------------------------------------------------------------------
+
+export interface CriterionResult {
+  criterion: RuntimeCriterion;
+  stage: string;
+  list: "entry" | "exit";
+  verdict: Verdict;
+  mode: "enforce" | "warn";
+}
+
+export interface TransitionInput {
+  /** Record type DeveloperName after the change. */
+  recordType?: string | null;
+  /** Field values before the change; null for an insert. */
+  before: FieldValues | null;
+  after: FieldValues;
+  counts?: RelatedCounts;
+  permissions?: readonly string[];
+  today: string;
+}
+
+export interface TransitionResult {
+  allowed: boolean;
+  /** Unmet enforced criteria (ids), map order. */
+  blocking: string[];
+  /** Unmet warn-mode criteria (ids), map order. */
+  warnings: string[];
+  message: string;
+  results: CriterionResult[];
+  process?: string;
+}
+
+export const STAGE_FIELD = "StageName";
+
+/** Decides a save exactly as the generated validation rules and flow do. */
+export function evaluateTransition(map: RuntimeMap, input: TransitionInput): TransitionResult {
+  const process = selectProcess(map, input.recordType);
+  const allowedResult: TransitionResult = { allowed: true, blocking: [], warnings: [], message: "", results: [] };
+  if (!process) {
+    return allowedResult;
+  }
+  if ((input.permissions ?? []).includes(map.bypassPermission)) {
+    return { ...allowedResult, process: process.name };
+  }
+  const isInsert = input.before === null;
+  const toStage = asStage(input.after[STAGE_FIELD]);
+  const fromStage = isInsert ? null : asStage(input.before?.[STAGE_FIELD]);
+  if (toStage === null) {
+    return { ...allowedResult, process: process.name };
+  }
+  const ctx: EvaluationContext = {
+    values: input.after,
+    // Values absent from a saved record are blank, not unreadable.
+    missingIsBlank: true,
+    counts: input.counts ?? {},
+    today: input.today,
+    placeholders: map.placeholders
+  };
+  const results = requiredForMove(process, fromStage, toStage, isInsert).map((r) => resultFor(r, ctx));
+  const unmetEnforced = results.filter((r) => r.mode === "enforce" && r.verdict !== "met");
+  return {
+    allowed: unmetEnforced.length === 0,
+    blocking: unmetEnforced.map((r) => r.criterion.id),
+    warnings: results.filter((r) => r.mode === "warn" && r.verdict !== "met").map((r) => r.criterion.id),
+    message: blockedMessage(unmetEnforced.map((r) => r.criterion)),
+    results,
+    process: process.name
+  };
+}
+
+function asStage(value: unknown): string | null {
+  return value === null || value === undefined || value === "" ? null : String(value);
+}
+
+function resultFor(r: RequiredCriterion, ctx: EvaluationContext): CriterionResult {
+  return {
+    ...r,
+    verdict: evaluateCriterion(r.criterion, ctx),
+    mode: criterionMode(r.criterion) === "warn" ? "warn" : "enforce"
+  };
+}
+
+export type ChecklistStatus = "open" | "won" | "lost" | "notInMap" | "noProcess" | "noStage";
+
+export interface Checklist {
+  status: ChecklistStatus;
+  process?: string;
+  stage?: string;
+  guidance?: string;
+  targetDays?: number;
+  /** Exit criteria of the current stage. */
+  items: CriterionResult[];
+  met: number;
+  total: number;
+  /** All enforced exit criteria met (warnings never hold a deal back). */
+  ready: boolean;
+  /** The next open stage (or the won stage) this checklist leads to. */
+  nextStage?: string;
+  /** Criteria passed to reach the current stage that are no longer met. */
+  regressions: CriterionResult[];
+  /** Days since the last stage change, when known. */
+  daysInStage?: number;
+  overdue: boolean;
+}
+
+export interface ChecklistInput extends EvaluationContext {
+  recordType?: string | null;
+  stage: string | null | undefined;
+  /** LastStageChangeDate (date-time) or null. */
+  lastStageChange?: string | null;
+}
+
+/** The checklist for a record's current stage. */
+export function buildChecklist(map: RuntimeMap, input: ChecklistInput): Checklist {
+  const empty: Checklist = { status: "noProcess", items: [], met: 0, total: 0, ready: false, regressions: [], overdue: false };
+  const process = selectProcess(map, input.recordType);
+  if (!process) {
+    return empty;
+  }
+  const stage = asStage(input.stage);
+  if (stage === null) {
+    return { ...empty, status: "noStage", process: process.name };
+  }
+  const kind = stageKind(process, stage);
+  const base = { ...empty, process: process.name, stage };
+  if (kind === "won" || kind === "lost") {
+    const closed = kind === "won" ? process.won : process.lost;
+    return { ...base, status: kind, guidance: closed.guidance, ready: true };
+  }
+  if (kind === "unknown") {
+    return { ...base, status: "notInMap" };
+  }
+  const t = stageIndex(process, stage);
+  const current = process.stages[t - 1];
+  const ctx: EvaluationContext = { ...input, placeholders: map.placeholders };
+  const items = current.exit.map((criterion) =>
+    resultFor({ criterion, stage: current.name, list: "exit" }, ctx)
+  );
+  const regressions = requiredToBeIn(process, stage)
+    .map((r) => resultFor(r, ctx))
+    .filter((r) => r.verdict === "unmet");
+  const daysInStage = input.lastStageChange ? daysBetween(input.lastStageChange, input.today) : undefined;
+  const met = items.filter((i) => i.verdict === "met").length;
+  return {
+    ...base,
+    status: "open",
+    guidance: current.guidance,
+    targetDays: current.targetDays,
+    items,
+    met,
+    total: items.length,
+    ready: items.every((i) => i.mode === "warn" || i.verdict === "met"),
+    nextStage: t < process.stages.length ? process.stages[t].name : process.won.name,
+    regressions,
+    daysInStage,
+    overdue: current.targetDays !== undefined && daysInStage !== undefined && daysInStage > current.targetDays
+  };
+}
+
+/** What moving from the current stage to `toStage` would require, evaluated now. */
+export function previewMove(
+  map: RuntimeMap,
+  input: ChecklistInput & { toStage: string }
+): CriterionResult[] {
+  const process = selectProcess(map, input.recordType);
+  if (!process) {
+    return [];
+  }
+  const ctx: EvaluationContext = { ...input, placeholders: map.placeholders };
+  return requiredForMove(process, asStage(input.stage), input.toStage, false).map((r) => resultFor(r, ctx));
+}
+
+/** Later stages a rep can preview from the current one (open stages after it, then won). */
+export function laterStages(process: RuntimeProcess, stage: string | null | undefined): string[] {
+  const p = stageIndex(process, stage);
+  const kind = stageKind(process, stage);
+  if (kind === "won") {
+    return [];
+  }
+  const from = kind === "lost" || kind === "unknown" ? 0 : p;
+  return [...process.stages.slice(from).map((s) => s.name), process.won.name].filter((s) => s !== stage);
+}
+
+/** Opportunity fields the map reads (for getRecord). */
+export function fieldsUsed(map: RuntimeMap): string[] {
+  const fields = new Set<string>();
+  for (const c of allCriteria(map)) {
+    if (!isRelatedCriterion(c)) {
+      fields.add(c.field);
+    }
+  }
+  return Array.from(fields).sort();
+}
