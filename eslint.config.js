@@ -20,10 +20,18 @@ module.exports = [
   })),
   {
     files: ["force-app/**/lwc/**/*.ts"],
+    // typescript-eslint's parser instead of Babel's: Babel's scope analysis reports interface members
+    // such as `name: string` as uses of restricted globals (no-restricted-globals).
+    languageOptions: {
+      parser: tseslint.parser,
+      parserOptions: { sourceType: "module", ecmaVersion: "latest" }
+    },
+    plugins: { "@typescript-eslint": tseslint.plugin },
     rules: {
       // TypeScript checks these itself, with types.
       "no-undef": "off",
-      "no-unused-vars": "off"
+      "no-unused-vars": "off",
+      "@typescript-eslint/no-unused-vars": "error"
     }
   },
   {
@@ -38,10 +46,10 @@ module.exports = [
   // Node tooling and preview.
   ...tseslint.configs.recommended.map((config) => ({
     ...config,
-    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts"]
+    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts", "types/**/*.ts"]
   })),
   {
-    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts"],
+    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts", "types/**/*.ts"],
     languageOptions: { globals: { ...globals.node } }
   }
 ];
