@@ -46,10 +46,20 @@ module.exports = [
   // Node tooling and preview.
   ...tseslint.configs.recommended.map((config) => ({
     ...config,
-    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts", "types/**/*.ts"]
+    files: [
+      "scripts/**/*.ts",
+      "test/**/*.ts",
+      "preview/**/*.ts",
+      "types/**/*.ts"
+    ]
   })),
   {
-    files: ["scripts/**/*.ts", "test/**/*.ts", "preview/**/*.ts", "types/**/*.ts"],
+    files: [
+      "scripts/**/*.ts",
+      "test/**/*.ts",
+      "preview/**/*.ts",
+      "types/**/*.ts"
+    ],
     languageOptions: { globals: { ...globals.node } }
   }
 ];
