@@ -247,3 +247,26 @@ declare module "lightning/refresh" {
   ): number;
   export function unregisterRefreshContainer(id: number): void;
 }
+
+declare module "lightning/pageReferenceUtils" {
+  /** Encodes `{ Field: value }` for `state.defaultFieldValues` of a `standard__objectPage` `new` page reference. */
+  export function encodeDefaultFieldValues(
+    defaultFieldValues: Record<string, string | number | boolean | null>
+  ): string;
+  /** Decodes an encoded string back into field values (every value comes back as a string). */
+  export function decodeDefaultFieldValues(
+    encodedDefaultFieldValues: string
+  ): Record<string, string>;
+}
+
+/** `import timeZone from "@salesforce/i18n/timeZone"` (an IANA name), `.../locale`, `.../lang`, `.../currency`... */
+declare module "@salesforce/i18n/*" {
+  const value: string;
+  export default value;
+}
+
+declare module "@salesforce/i18n/firstDayOfWeek" {
+  /** 0 = Sunday ... 6 = Saturday. */
+  const firstDayOfWeek: number;
+  export default firstDayOfWeek;
+}
