@@ -1,0 +1,561 @@
+/**
+ * The pipeline hygiene audit: for every open opportunity, the criteria it must meet to
+ * *be* in its stage (the gates of every earlier stage and the stage's entry criteria,
+ * as if it had been inserted there) that it does not meet now, and its days in stage
+ * against the stage's targetDays. All gate semantics come from the core.
+ */
+import {
+  allCriteria,
+  countMatching,
+  criterionMessage,
+  criterionMode,
+  daysBetween,
+  evaluateCriterion,
+  isRelatedCriterion,
+  requiredToBeIn,
+  selectProcess,
+  stageKind,
+  type EvaluationContext,
+  type RelatedCounts,
+  type RequiredCriterion,
+  type RuntimeMap,
+  type RuntimeProcess
+} from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import {
+  RELATIONSHIP_NAMES,
+  type AuditInput,
+  type InputKind,
+  type InputProblem,
+  type OpportunityRow
+} from "./types";
+
+export interface AuditOptions {
+  /** YYYY-MM-DD. */
+  today: string;
+  /** The map file as shown in the report. */
+  config: string;
+  /** Called every few thousand records and at the end. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface CriterionOutcome {
+  id: string;
+  label: string;
+  /** The stage whose list the criterion comes from. */
+  stage: string;
+  list: "entry" | "exit";
+  mode: "enforce" | "warn";
+  /** "unmet": the deal does not meet it now; "unknown": the export lacks the data to check it. */
+  verdict: "unmet" | "unknown";
+  /** Why it could not be checked (unknown only). */
+  reason?: string;
+  /** The message the org shows for it (core `criterionMessage`). */
+  message: string;
+}
+
+export type DaysSource = "LastStageChangeDate" | "CreatedDate";
+
+export interface OpportunityAudit {
+  row: number;
+  location: string;
+  id: string | null;
+  name: string | null;
+  process: string;
+  recordType: string | null;
+  stage: string;
+  /** Whole days since the last stage change (or since creation, see daysInStageFrom). */
+  daysInStage: number | null;
+  daysInStageFrom: DaysSource | null;
+  targetDays: number | null;
+  overdue: boolean;
+  /** Criteria required to be in the stage (enforced and warn). */
+  required: number;
+  met: number;
+  /** No enforced criterion is unmet (criteria that cannot be checked do not count as failing). */
+  meetsGates: boolean;
+  /** Ids of unmet enforced criteria, map order. */
+  failing: string[];
+  /** Ids of unmet warn-mode criteria, map order. */
+  warnings: string[];
+  /** Ids of criteria the export has no data for, map order. */
+  notChecked: string[];
+  outcomes: CriterionOutcome[];
+}
+
+export interface StageSummary {
+  process: string;
+  stage: string;
+  kind: "open" | "won" | "lost";
+  targetDays: number | null;
+  /** Open opportunities in the stage. */
+  count: number;
+  meetingGates: number;
+  /** meetingGates / count; null when count is 0. */
+  shareMeetingGates: number | null;
+  medianDaysInStage: number | null;
+  overdue: number;
+}
+
+export interface CriterionSummary {
+  id: string;
+  label: string;
+  process: string;
+  stage: string;
+  list: "entry" | "exit";
+  mode: "enforce" | "warn";
+  /** Audited opportunities that must meet it to be in their stage. */
+  required: number;
+  /** Of those, how many do not meet it. */
+  failing: number;
+  /** failing / required. */
+  shareFailing: number;
+  /** Of those, how many could not be checked. */
+  notChecked: number;
+}
+
+export interface UnknownStage {
+  process: string;
+  stage: string;
+  count: number;
+  opportunities: {
+    row: number;
+    location: string;
+    id: string | null;
+    name: string | null;
+  }[];
+}
+
+export interface AuditTotals {
+  records: number;
+  closed: number;
+  open: number;
+  audited: number;
+  meetingGates: number;
+  notMeetingGates: number;
+  overdue: number;
+  unknownStage: number;
+  noStage: number;
+  noProcess: number;
+}
+
+export interface AuditReport {
+  today: string;
+  config: string;
+  input: {
+    source: string;
+    kind: InputKind;
+    records: number;
+    totalSize?: number;
+  };
+  totals: AuditTotals;
+  opportunities: OpportunityAudit[];
+  byStage: StageSummary[];
+  byCriterion: CriterionSummary[];
+  unknownStages: UnknownStage[];
+  problems: InputProblem[];
+}
+
+const PROGRESS_EVERY = 2000;
+
+/** Median of a list of numbers (mean of the two middle values for an even count). */
+export function median(values: number[]): number | null {
+  if (values.length === 0) {
+    return null;
+  }
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? sorted[mid]
+    : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+interface StageAccumulator {
+  summary: StageSummary;
+  days: number[];
+}
+
+interface CriterionAccumulator {
+  summary: CriterionSummary;
+  order: number;
+}
+
+export function auditRecords(
+  runtime: RuntimeMap,
+  input: AuditInput,
+  options: AuditOptions
+): AuditReport {
+  const { today } = options;
+  const problems: InputProblem[] = [...input.problems];
+  const totals: AuditTotals = {
+    records: input.records.length,
+    closed: 0,
+    open: 0,
+    audited: 0,
+    meetingGates: 0,
+    notMeetingGates: 0,
+    overdue: 0,
+    unknownStage: 0,
+    noStage: 0,
+    noProcess: 0
+  };
+  const opportunities: OpportunityAudit[] = [];
+  const stages = new Map<RuntimeProcess, Map<string, StageAccumulator>>();
+  const criteria = new Map<string, CriterionAccumulator>();
+  const unknownStages = new Map<string, UnknownStage>();
+  const requiredCache = new Map<
+    RuntimeProcess,
+    Map<string, RequiredCriterion[]>
+  >();
+  const mapOrder = new Map<string, number>();
+  allCriteria(runtime).forEach((c, i) => mapOrder.set(c.id, i));
+
+  const requiredFor = (
+    process: RuntimeProcess,
+    stage: string
+  ): RequiredCriterion[] => {
+    let byStage = requiredCache.get(process);
+    if (!byStage) {
+      byStage = new Map();
+      requiredCache.set(process, byStage);
+    }
+    let list = byStage.get(stage);
+    if (!list) {
+      list = requiredToBeIn(process, stage);
+      byStage.set(stage, list);
+    }
+    return list;
+  };
+
+  const stageAccumulator = (
+    process: RuntimeProcess,
+    stage: string,
+    kind: "open" | "won" | "lost"
+  ): StageAccumulator => {
+    let byName = stages.get(process);
+    if (!byName) {
+      byName = new Map();
+      stages.set(process, byName);
+    }
+    let acc = byName.get(stage);
+    if (!acc) {
+      const open = process.stages.find((s) => s.name === stage);
+      acc = {
+        summary: {
+          process: process.name,
+          stage,
+          kind,
+          targetDays: open?.targetDays ?? null,
+          count: 0,
+          meetingGates: 0,
+          shareMeetingGates: null,
+          medianDaysInStage: null,
+          overdue: 0
+        },
+        days: []
+      };
+      byName.set(stage, acc);
+    }
+    return acc;
+  };
+
+  const total = input.records.length;
+  for (let i = 0; i < total; i++) {
+    const row = input.records[i];
+    if (options.onProgress && i > 0 && i % PROGRESS_EVERY === 0) {
+      options.onProgress(i, total);
+    }
+    if (row.stage === null) {
+      totals.noStage++;
+      problems.push({
+        kind: "noStage",
+        location: row.location,
+        row: row.row,
+        id: row.id,
+        message: `row ${row.row}${row.id ? ` (${row.id})` : ""} has no StageName: not audited`
+      });
+      continue;
+    }
+    const process = selectProcess(runtime, row.recordType);
+    if (!process) {
+      totals.noProcess++;
+      problems.push({
+        kind: "noProcess",
+        location: row.location,
+        row: row.row,
+        id: row.id,
+        message: `row ${row.row}${row.id ? ` (${row.id})` : ""}: record type ${
+          row.recordType ? `"${row.recordType}"` : "(none)"
+        } belongs to no process and the map has no default process: not audited`
+      });
+      continue;
+    }
+    const kind = stageKind(process, row.stage);
+    const closed =
+      row.isClosed !== undefined
+        ? row.isClosed
+        : kind === "won" || kind === "lost";
+    if (closed) {
+      totals.closed++;
+      continue;
+    }
+    totals.open++;
+    if (kind === "unknown") {
+      totals.unknownStage++;
+      const key = `${process.name}\u0000${row.stage}`;
+      let entry = unknownStages.get(key);
+      if (!entry) {
+        entry = {
+          process: process.name,
+          stage: row.stage,
+          count: 0,
+          opportunities: []
+        };
+        unknownStages.set(key, entry);
+      }
+      entry.count++;
+      entry.opportunities.push({
+        row: row.row,
+        location: row.location,
+        id: row.id,
+        name: row.name
+      });
+      continue;
+    }
+    const audit = auditOne(
+      row,
+      process,
+      kind,
+      requiredFor(process, row.stage),
+      input,
+      runtime,
+      today,
+      problems
+    );
+    opportunities.push(audit);
+    totals.audited++;
+    const acc = stageAccumulator(process, row.stage, kind);
+    acc.summary.count++;
+    if (audit.meetsGates) {
+      acc.summary.meetingGates++;
+      totals.meetingGates++;
+    } else {
+      totals.notMeetingGates++;
+    }
+    if (audit.daysInStage !== null) {
+      acc.days.push(audit.daysInStage);
+    }
+    if (audit.overdue) {
+      acc.summary.overdue++;
+      totals.overdue++;
+    }
+    for (const r of requiredFor(process, row.stage)) {
+      const c = r.criterion;
+      let cacc = criteria.get(c.id);
+      if (!cacc) {
+        cacc = {
+          order: mapOrder.get(c.id) ?? Number.MAX_SAFE_INTEGER,
+          summary: {
+            id: c.id,
+            label: c.label,
+            process: process.name,
+            stage: r.stage,
+            list: r.list,
+            mode: criterionMode(c) === "warn" ? "warn" : "enforce",
+            required: 0,
+            failing: 0,
+            shareFailing: 0,
+            notChecked: 0
+          }
+        };
+        criteria.set(c.id, cacc);
+      }
+      cacc.summary.required++;
+    }
+    for (const o of audit.outcomes) {
+      const cacc = criteria.get(o.id);
+      if (cacc) {
+        if (o.verdict === "unmet") {
+          cacc.summary.failing++;
+        } else {
+          cacc.summary.notChecked++;
+        }
+      }
+    }
+  }
+  options.onProgress?.(total, total);
+
+  const byStage: StageSummary[] = [];
+  for (const process of runtime.processes) {
+    const byName = stages.get(process);
+    const ordered: [string, "open" | "won" | "lost"][] = [
+      ...process.stages.map((s): [string, "open"] => [s.name, "open"]),
+      [process.won.name, "won"],
+      [process.lost.name, "lost"]
+    ];
+    for (const [name, kind] of ordered) {
+      const acc = byName?.get(name);
+      if (!acc && kind !== "open") {
+        continue;
+      }
+      const summary = (acc ?? stageAccumulator(process, name, kind)).summary;
+      const days = acc?.days ?? [];
+      summary.shareMeetingGates =
+        summary.count > 0 ? summary.meetingGates / summary.count : null;
+      summary.medianDaysInStage = median(days);
+      byStage.push(summary);
+    }
+  }
+  const byCriterion = Array.from(criteria.values())
+    .sort((a, b) => b.summary.failing - a.summary.failing || a.order - b.order)
+    .map((a) => {
+      a.summary.shareFailing =
+        a.summary.required > 0 ? a.summary.failing / a.summary.required : 0;
+      return a.summary;
+    });
+
+  return {
+    today,
+    config: options.config,
+    input: {
+      source: input.source,
+      kind: input.kind,
+      records: input.records.length,
+      ...(input.totalSize !== undefined ? { totalSize: input.totalSize } : {})
+    },
+    totals,
+    opportunities,
+    byStage,
+    byCriterion,
+    unknownStages: Array.from(unknownStages.values()),
+    problems
+  };
+}
+
+function auditOne(
+  row: OpportunityRow,
+  process: RuntimeProcess,
+  kind: "open" | "won" | "lost",
+  required: RequiredCriterion[],
+  input: AuditInput,
+  runtime: RuntimeMap,
+  today: string,
+  problems: InputProblem[]
+): OpportunityAudit {
+  const counts: RelatedCounts = {};
+  const ctx: EvaluationContext = {
+    values: row.values,
+    counts,
+    today,
+    placeholders: runtime.placeholders
+  };
+  const outcomes: CriterionOutcome[] = [];
+  const failing: string[] = [];
+  const warnings: string[] = [];
+  const notChecked: string[] = [];
+  let met = 0;
+  for (const r of required) {
+    const c = r.criterion;
+    let reason: string | undefined;
+    let partialReason: string | undefined;
+    if (isRelatedCriterion(c)) {
+      const records = row.related[c.related];
+      const relationship = RELATIONSHIP_NAMES[c.related];
+      if (records === undefined) {
+        reason =
+          input.noRelatedReason ?? `no ${relationship} subquery in the export`;
+      } else {
+        counts[c.id] = countMatching(records, c.where);
+        if (row.partialRelated?.includes(c.related)) {
+          partialReason = `${relationship} cut short in the export (done: false)`;
+        }
+      }
+    }
+    let verdict = evaluateCriterion(c, ctx);
+    if (verdict === "unmet" && partialReason) {
+      // A cut-short subquery gives a lower bound: enough records is a pass, too few proves nothing.
+      verdict = "unknown";
+      reason = partialReason;
+    }
+    if (verdict === "met") {
+      met++;
+      continue;
+    }
+    const mode = criterionMode(c) === "warn" ? "warn" : "enforce";
+    if (verdict === "unknown") {
+      if (!isRelatedCriterion(c)) {
+        reason = row.invalidFields?.includes(c.field)
+          ? `invalid ${c.field} value in the export`
+          : `${c.field} not in the export`;
+      }
+      notChecked.push(c.id);
+    } else if (mode === "warn") {
+      warnings.push(c.id);
+    } else {
+      failing.push(c.id);
+    }
+    outcomes.push({
+      id: c.id,
+      label: c.label,
+      stage: r.stage,
+      list: r.list,
+      mode,
+      verdict,
+      ...(reason !== undefined && verdict === "unknown" ? { reason } : {}),
+      message: criterionMessage(c)
+    });
+  }
+  const { days, from } = daysInStage(row, today, problems);
+  const targetDays =
+    kind === "open"
+      ? (process.stages.find((s) => s.name === row.stage)?.targetDays ?? null)
+      : null;
+  return {
+    row: row.row,
+    location: row.location,
+    id: row.id,
+    name: row.name,
+    process: process.name,
+    recordType: row.recordType ?? null,
+    stage: row.stage as string,
+    daysInStage: days,
+    daysInStageFrom: from,
+    targetDays,
+    // Same rule as the checklist (core buildChecklist): overdue when days in stage exceed targetDays.
+    overdue: targetDays !== null && days !== null && days > targetDays,
+    required: required.length,
+    met,
+    meetsGates: failing.length === 0,
+    failing,
+    warnings,
+    notChecked,
+    outcomes
+  };
+}
+
+function daysInStage(
+  row: OpportunityRow,
+  today: string,
+  problems: InputProblem[]
+): { days: number | null; from: DaysSource | null } {
+  const candidates: [DaysSource, string | null | undefined][] = [
+    ["LastStageChangeDate", row.lastStageChange],
+    ["CreatedDate", row.createdDate]
+  ];
+  for (const [from, value] of candidates) {
+    if (!value) {
+      continue;
+    }
+    try {
+      return { days: daysBetween(value, today), from };
+    } catch {
+      problems.push({
+        kind: "invalidValue",
+        location: row.location,
+        row: row.row,
+        id: row.id,
+        message: `${from} "${value}" is not a date-time`
+      });
+    }
+  }
+  return { days: null, from: null };
+}
