@@ -1,6 +1,7 @@
 /**
- * Loads a process map file. (Interface-stable first version: full JSON Schema and
- * semantic validation land in this module; callers keep using loadMap.)
+ * Loads a process map file and validates it fully (JSON syntax, JSON Schema,
+ * meaning against the field catalogue): every command (generate, check, audit,
+ * docs) refuses an invalid map with the same messages.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,55 +11,83 @@ import {
   type RuntimeMap,
   type StageGateMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import {
+  loadFieldCatalogue as readFieldCatalogue,
+  loadRecordTypes,
+  loadSalesProcessStages,
+  type FieldCatalogue
+} from "./fields";
+import { displayPath, MapValidationError, type Problem } from "./problems";
+import { readSchema, validateMapText } from "./validate-map";
+
+export { formatProblem, MapValidationError, type Problem } from "./problems";
+export type { FieldCatalogue, FieldInfo } from "./fields";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_CONFIG = path.join("config", "stage-gates.json");
-
-export interface Problem {
-  file: string;
-  /** JSON path, e.g. $.processes[0].stages[2].exit[1].operator */
-  path: string;
-  message: string;
-  line?: number;
-}
-
-export class MapValidationError extends Error {
-  constructor(public readonly problems: Problem[]) {
-    super(problems.map(formatProblem).join("\n"));
-    this.name = "MapValidationError";
-  }
-}
-
-export function formatProblem(p: Problem): string {
-  return `${p.file}${p.line ? `:${p.line}` : ""}: ${p.path}: ${p.message}`;
-}
-
-export interface FieldInfo {
-  type: FieldType | string;
-  custom?: boolean;
-  values?: string[];
-  [key: string]: unknown;
-}
-export type FieldCatalogue = Record<string, Record<string, FieldInfo>>;
 
 export interface LoadedMap {
   file: string;
   map: StageGateMap;
   runtime: RuntimeMap;
   fields: FieldCatalogue;
+  /** Things worth a look that do not make the map invalid (e.g. a message that will be cut). */
+  warnings?: Problem[];
 }
 
-export function loadFieldCatalogue(projectDir: string = PROJECT_DIR): FieldCatalogue {
-  const raw = JSON.parse(fs.readFileSync(path.join(projectDir, "scripts", "metadata", "standard-fields.json"), "utf8"));
-  delete raw._comment;
-  return raw as FieldCatalogue;
+/** Standard fields (scripts/metadata/standard-fields.json) plus the custom fields in force-app. */
+export function loadFieldCatalogue(
+  projectDir: string = PROJECT_DIR
+): FieldCatalogue {
+  return readFieldCatalogue(projectDir);
 }
 
-export function loadMap(file: string = DEFAULT_CONFIG, opts: { projectDir?: string } = {}): LoadedMap {
+/**
+ * Reads and validates a process map. A relative `file` is resolved against the
+ * project directory. Throws MapValidationError listing every problem.
+ */
+export function loadMap(
+  file: string = DEFAULT_CONFIG,
+  opts: { projectDir?: string } = {}
+): LoadedMap {
   const projectDir = opts.projectDir ?? PROJECT_DIR;
   const resolved = path.resolve(projectDir, file);
-  const map = JSON.parse(fs.readFileSync(resolved, "utf8")) as StageGateMap;
+  const shown = displayPath(resolved);
+  let text: string;
+  try {
+    text = fs.readFileSync(resolved, "utf8");
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : String(error);
+    throw new MapValidationError([
+      {
+        file: shown,
+        path: "$",
+        message: `cannot read the process map: ${reason}`
+      }
+    ]);
+  }
   const fields = loadFieldCatalogue(projectDir);
-  const runtime = toRuntimeMap(map, (f) => fields.Opportunity?.[f]?.type as FieldType | undefined);
-  return { file, map, runtime, fields };
+  const schemaDir = fs.existsSync(
+    path.join(projectDir, "config", "stage-gates.schema.json")
+  )
+    ? projectDir
+    : PROJECT_DIR;
+  const result = validateMapText(text, shown, {
+    fields,
+    recordTypes: loadRecordTypes(projectDir),
+    salesProcessStages: loadSalesProcessStages(projectDir),
+    schema: readSchema(schemaDir)
+  });
+  if (!result.map) {
+    throw new MapValidationError(result.problems);
+  }
+  const map = result.map;
+  const runtime = toRuntimeMap(
+    map,
+    (f) => fields.Opportunity?.[f]?.type as FieldType | undefined
+  );
+  return { file, map, runtime, fields, warnings: result.warnings };
 }
