@@ -10,10 +10,12 @@ module.exports = [
       "coverage/**",
       "force-app/**/lwc/**/*.js",
       "preview/dist/**",
-      "test/fixtures/broken/**"
+      "test/fixtures/broken/**",
+      // Check fixtures: LWC .js as the platform compiler sees it (decorators, not linted here).
+      "test/fixtures/**/lwc/**/*.js"
     ]
   },
-  // LWC sources: Salesforce's LWC rules for TypeScript (Babel parser).
+  // LWC sources: Salesforce's LWC rules for TypeScript (parsed with typescript-eslint, below).
   ...lwcConfig.map((config) => ({
     ...config,
     files: ["force-app/**/lwc/**/*.ts"]

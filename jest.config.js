@@ -14,6 +14,9 @@ module.exports = {
       displayName: "node",
       testEnvironment: "node",
       roots: ["<rootDir>/scripts", "<rootDir>/test"],
+      // .ts before .js: an import of an LWC module must find its TypeScript source, not the
+      // compiled ES module beside it (which this project's transform does not handle).
+      moduleFileExtensions: ["ts", "js", "json", "node"],
       testMatch: ["**/*.test.ts"],
       transform: {
         "^.+\\.ts$": [

@@ -1,0 +1,98 @@
+/**
+ * Step "tsc": type-checks everything (tsconfig.json: LWC sources, their tests, scripts, preview) and
+ * then compiles the LWC sources in place to the .js the platform deploys (the build tsconfig).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { exec } from "./lib/exec";
+import { rel, toolBin } from "./lib/files";
+import type { Problem } from "./lib/problem";
+
+export const TYPECHECK_PROJECT = "tsconfig.json";
+export const BUILD_PROJECT = "force-app/main/default/lwc/tsconfig.build.json";
+
+/** `path(line,col): error TS1234: message` as tsc prints it with --pretty false. */
+const DIAGNOSTIC = /^(.+?)\((\d+),(\d+)\): (error|warning) (TS\d+): (.*)$/;
+
+/** Parses tsc's plain output into problems, paths made relative to `root`. */
+export function parseTscOutput(
+  output: string,
+  projectDir: string,
+  root: string
+): Problem[] {
+  const problems: Problem[] = [];
+  for (const line of output.split(/\r?\n/)) {
+    const match = DIAGNOSTIC.exec(line);
+    if (match) {
+      const [, file, lineNo, column, , code, message] = match;
+      problems.push({
+        file: rel(root, path.resolve(projectDir, file)),
+        line: Number(lineNo),
+        column: Number(column),
+        message,
+        rule: code
+      });
+    } else if (/^\s+\S/.test(line) && problems.length > 0) {
+      // Continuation of the previous diagnostic's message chain.
+      problems[problems.length - 1].message += ` ${line.trim()}`;
+    } else if (/^error (TS\d+): (.*)$/.test(line)) {
+      const [, code, message] = /^error (TS\d+): (.*)$/.exec(line) ?? [];
+      problems.push({ file: rel(root, projectDir), message, rule: code });
+    }
+  }
+  return problems;
+}
+
+/** Runs `tsc -p <project> [--noEmit]` from `root`; returns its diagnostics as problems. */
+export async function runTsc(
+  root: string,
+  project: string,
+  options: { noEmit: boolean }
+): Promise<Problem[]> {
+  const projectFile = path.resolve(root, project);
+  if (!fs.existsSync(projectFile)) {
+    return [
+      {
+        file: rel(root, projectFile),
+        message: "TypeScript project file not found"
+      }
+    ];
+  }
+  const args = ["-p", projectFile, "--pretty", "false"];
+  if (options.noEmit) args.push("--noEmit");
+  const result = await exec(toolBin("tsc"), args, { cwd: root });
+  const output = `${result.stdout}\n${result.stderr}`;
+  // TS18003: no inputs — a project with nothing to compile is not an error here.
+  const problems = parseTscOutput(output, root, root).filter(
+    (p) => p.rule !== "TS18003"
+  );
+  if (
+    result.code !== 0 &&
+    problems.length === 0 &&
+    !output.includes("TS18003")
+  ) {
+    problems.push({
+      file: rel(root, projectFile),
+      message: `tsc failed (exit ${result.code}): ${output.trim()}`
+    });
+  }
+  return problems;
+}
+
+/** Type-check first (no output), then build the LWC .js files; stops after the first that fails. */
+export async function checkTypeScript(
+  root: string,
+  projects: { typecheck?: string; build?: string } = {
+    typecheck: TYPECHECK_PROJECT,
+    build: BUILD_PROJECT
+  }
+): Promise<Problem[]> {
+  if (projects.typecheck) {
+    const problems = await runTsc(root, projects.typecheck, { noEmit: true });
+    if (problems.length > 0) return problems;
+  }
+  if (projects.build) {
+    return runTsc(root, projects.build, { noEmit: false });
+  }
+  return [];
+}
