@@ -1,6 +1,7 @@
 /**
  * A progress bar on stderr for large inputs (never on stdout, which carries the report).
- * On a terminal: one line updated in place. Otherwise: a line at 25, 50, 75 and 100 %.
+ * On a terminal: one line updated in place. Otherwise: a line each time another quarter
+ * of the records is done (at most four lines).
  */
 
 /** Inputs with more records than this get a progress bar. */
@@ -39,7 +40,7 @@ export function createProgress(
     if (quarter > lastQuarter) {
       lastQuarter = quarter;
       stream.write(
-        `${label}: ${quarter * 25}% (${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")})\n`
+        `${label}: ${percent}% (${done.toLocaleString("en-US")}/${total.toLocaleString("en-US")})\n`
       );
     }
   };

@@ -10,7 +10,6 @@
  * criteria are reported as not checked.
  */
 import { parse } from "csv-parse/sync";
-import { CsvError } from "csv-parse";
 import {
   dateOnly,
   fieldKind,
@@ -128,12 +127,13 @@ export function readCsvExport(
       info: true
     }) as unknown as ParsedRecord[];
   } catch (error) {
-    if (error instanceof CsvError) {
-      const line = (error as CsvError & { lines?: number }).lines;
+    // csv-parse's CsvError: a code "CSV_…" and the line it stopped at.
+    const csvError = error as Error & { code?: unknown; lines?: number };
+    if (typeof csvError.code === "string" && csvError.code.startsWith("CSV_")) {
       throw new AuditInputError(
         source,
-        `not a valid CSV file: ${error.message}; ${EXPECTED_INPUT}`,
-        line ? `line ${line}` : undefined
+        `not a valid CSV file: ${csvError.message}; ${EXPECTED_INPUT}`,
+        csvError.lines ? `line ${csvError.lines}` : undefined
       );
     }
     throw error;
