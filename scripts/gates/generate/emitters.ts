@@ -1,0 +1,16 @@
+/**
+ * Everything `npm run gates -- generate` writes, one emitter per kind of file.
+ * Add an emitter by importing it and listing it here.
+ */
+import { emitFlow } from "./flow";
+import { emitLwcDefinition } from "./lwc-definition";
+import { emitPermissions } from "./permissions";
+import type { Emitter } from "./types";
+import { emitValidationRules } from "./validation-rules";
+
+export const EMITTERS: Emitter[] = [
+  emitValidationRules,
+  emitFlow,
+  emitPermissions,
+  emitLwcDefinition
+];

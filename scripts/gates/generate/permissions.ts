@@ -1,0 +1,173 @@
+/**
+ * The bypass custom permission and the two permission sets:
+ * - customPermissions/<bypassPermission>.customPermission-meta.xml
+ * - permissionsets/Stage_Gates_Bypass.permissionset-meta.xml: the custom permission only
+ * - permissionsets/Stage_Gates_User.permissionset-meta.xml: least privilege for reps —
+ *   the checklist's Apex controller, read+edit on the custom Opportunity fields the map
+ *   reads, read on the standard fields the map reads where a permission set can grant
+ *   field-level security, and read on custom fields of related objects that the
+ *   related-record criteria filter on (the controller counts them in user mode).
+ */
+import {
+  fieldsUsed,
+  isRelatedCriterion,
+  allCriteria
+} from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import type { FieldInfo, LoadedMap } from "../load";
+import { doNotEditSentence } from "./names";
+import type { Emitter, GeneratedFile } from "./types";
+import { bypassReference } from "./validation-rules";
+import { el, metadataDocument, node, type XmlNode } from "./xml";
+
+export const BYPASS_PERMISSION_SET = "Stage_Gates_Bypass";
+export const USER_PERMISSION_SET = "Stage_Gates_User";
+/** The record page component's Apex controller (written beside the checklist LWC). */
+export const CONTROLLER_CLASS = "StageGateController";
+
+/**
+ * Standard Opportunity fields whose field-level security a permission set can
+ * grant. Required fields (Name, StageName, CloseDate), system fields (Id,
+ * IsClosed, IsWon, CreatedDate...) and fields governed otherwise (OwnerId,
+ * RecordTypeId) have none: a permission set that lists them fails to deploy.
+ */
+export const PERMISSIONABLE_STANDARD_FIELDS: Readonly<
+  Record<string, readonly string[]>
+> = {
+  Opportunity: [
+    "AccountId",
+    "Amount",
+    "CampaignId",
+    "Description",
+    "ExpectedRevenue",
+    "ForecastCategoryName",
+    "LeadSource",
+    "NextStep",
+    "Probability",
+    "TotalOpportunityQuantity",
+    "Type"
+  ]
+};
+
+function isCustom(field: string, info: FieldInfo | undefined): boolean {
+  return info?.custom === true || field.endsWith("__c");
+}
+
+export interface FieldPermission {
+  field: string;
+  readable: boolean;
+  editable: boolean;
+}
+
+/** The field permissions of the user permission set, sorted by field. */
+export function userFieldPermissions(loaded: LoadedMap): FieldPermission[] {
+  const out = new Map<string, FieldPermission>();
+  const add = (
+    object: string,
+    field: string,
+    editableWanted: boolean
+  ): void => {
+    const info = loaded.fields[object]?.[field];
+    const key = `${object}.${field}`;
+    if (isCustom(field, info)) {
+      if (info?.required === true) {
+        return; // Required custom fields are always readable and editable; FLS cannot be deployed for them.
+      }
+      const editable =
+        editableWanted && info?.formula !== true && info?.updateable !== false;
+      const previous = out.get(key);
+      out.set(key, {
+        field: key,
+        readable: true,
+        editable: editable || previous?.editable === true
+      });
+    } else if (
+      (PERMISSIONABLE_STANDARD_FIELDS[object] ?? []).includes(field) &&
+      !out.has(key)
+    ) {
+      out.set(key, { field: key, readable: true, editable: false });
+    }
+  };
+  for (const field of fieldsUsed(loaded.runtime)) {
+    add("Opportunity", field, true);
+  }
+  for (const c of allCriteria(loaded.runtime)) {
+    if (isRelatedCriterion(c)) {
+      for (const field of Object.keys(c.where ?? {})) {
+        add(c.related, field, false);
+      }
+    }
+  }
+  return Array.from(out.values()).sort((a, b) =>
+    a.field < b.field ? -1 : a.field > b.field ? 1 : 0
+  );
+}
+
+function permissionSet(children: (XmlNode | undefined | false)[]): XmlNode {
+  return node("PermissionSet", children);
+}
+
+export const emitPermissions: Emitter = (ctx) => {
+  const { loaded, configLabel } = ctx;
+  const bypass = loaded.runtime.bypassPermission;
+  bypassReference(bypass); // validates the API name
+  const generated = `Generated from ${configLabel}. ${doNotEditSentence()}`;
+
+  const customPermission: GeneratedFile = {
+    path: `customPermissions/${bypass}.customPermission-meta.xml`,
+    content: metadataDocument(
+      node("CustomPermission", [
+        el(
+          "description",
+          `Users with this permission save opportunities without the stage gates (migrations, integrations, data fixes). ${generated}`
+        ),
+        el("isLicensed", false),
+        el("label", "Bypass Stage Gates")
+      ]),
+      configLabel
+    )
+  };
+
+  const bypassSet: GeneratedFile = {
+    path: `permissionsets/${BYPASS_PERMISSION_SET}.permissionset-meta.xml`,
+    content: metadataDocument(
+      permissionSet([
+        node("customPermissions", [el("enabled", true), el("name", bypass)]),
+        el(
+          "description",
+          `Grants ${bypass}: stage gates (validation rules and flow) do not apply to the user. Assign only for migrations, integrations and data fixes. ${generated}`
+        ),
+        el("hasActivationRequired", false),
+        el("label", "Stage Gates Bypass")
+      ]),
+      configLabel
+    )
+  };
+
+  const userSet: GeneratedFile = {
+    path: `permissionsets/${USER_PERMISSION_SET}.permissionset-meta.xml`,
+    content: metadataDocument(
+      permissionSet([
+        node("classAccesses", [
+          el("apexClass", CONTROLLER_CLASS),
+          el("enabled", true)
+        ]),
+        el(
+          "description",
+          `For sales reps: the stage gate checklist and the fields its criteria read. ${generated}`
+        ),
+        ...userFieldPermissions(loaded).map((p) =>
+          node("fieldPermissions", [
+            el("editable", p.editable),
+            el("field", p.field),
+            el("readable", p.readable)
+          ])
+        ),
+        el("hasActivationRequired", false),
+        el("label", "Stage Gates User")
+      ]),
+      configLabel
+    )
+  };
+
+  return [customPermission, bypassSet, userSet];
+};
