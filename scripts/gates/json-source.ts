@@ -81,6 +81,14 @@ export function parseJson(
   text: string
 ): { ok: true; parsed: ParsedJson } | { ok: false; errors: JsonSyntaxError[] } {
   const lineStarts = lineStartsOf(text);
+  if (text.trim() === "") {
+    return {
+      ok: false,
+      errors: [
+        { line: 1, column: 1, message: "invalid JSON: the file is empty" }
+      ]
+    };
+  }
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, {
     disallowComments: true,
