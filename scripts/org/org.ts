@@ -1,0 +1,649 @@
+/**
+ * `npm run org:create | org:deploy | org:delete [-- options]`: the admin's path to a
+ * scratch org with the stage gates and sample data.
+ *
+ * Every step prints "[n/N] what it does" and the exact command; a failure names the
+ * step and shows sf's own error (from its --json output) and exits non-zero.
+ */
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import {
+  SF_ENV,
+  describeSfFailure,
+  formatCommand,
+  npmBinary,
+  parseSfJson,
+  sfBinary,
+  soqlString,
+  spawnExec,
+  type CommandResult,
+  type Exec,
+  type SfJson
+} from "./sf";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const DEFAULT_ALIAS = "stage-gates";
+export const DEFAULT_DURATION_DAYS = 7;
+export const SCRATCH_DEF = "config/project-scratch-def.json";
+export const DATA_PLAN = "data/sample-data-plan.json";
+export const USER_PERMSET = "Stage_Gates_User";
+export const BYPASS_PERMSET = "Stage_Gates_Bypass";
+/** The deal the org opens on: mid-pipeline, with a checklist partly met. */
+export const OPEN_ON_OPPORTUNITY =
+  "Acme — Needs Analysis (in progress: budget not confirmed)";
+/** Post-import anonymous Apex, run in this order while the bypass is assigned. */
+export const POST_IMPORT_APEX: readonly { file: string; title: string }[] = [
+  {
+    file: "scripts/apex/set-enterprise-record-type.apex",
+    title:
+      "Set the Enterprise record type (by DeveloperName) on the enterprise sample deals"
+  },
+  {
+    file: "scripts/apex/attach-sample-files.apex",
+    title:
+      "Attach sample files to opportunities (ContentVersion with FirstPublishLocationId)"
+  },
+  {
+    file: "scripts/apex/add-sample-products.apex",
+    title:
+      "Add product lines to the sample deals that need them (standard price book)"
+  }
+];
+export const REMOVE_BYPASS_APEX = "scripts/apex/remove-bypass-permission.apex";
+
+export type Command = "create" | "deploy" | "delete";
+
+export interface OrgOptions {
+  alias: string;
+  durationDays: number;
+  open: boolean;
+  targetOrg?: string;
+  devHub?: string;
+}
+
+export class UsageError extends Error {}
+
+const USAGE = `Usage:
+  npm run org:create [-- --alias A] [--duration-days N] [--dev-hub H] [--no-open]
+  npm run org:deploy [-- --target-org A]
+  npm run org:delete [-- --alias A | --target-org A]
+
+  --alias          scratch org alias (default ${DEFAULT_ALIAS})
+  --duration-days  days before the scratch org expires, 1-30 (default ${DEFAULT_DURATION_DAYS})
+  --dev-hub        Dev Hub username or alias (default: the target-dev-hub config)
+  --target-org     org to deploy to / delete (deploy default: your default org)
+  --no-open        create: do not open the org in a browser at the end`;
+
+export function parseOptions(args: string[]): {
+  command: Command;
+  options: OrgOptions;
+} {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        alias: { type: "string", short: "a" },
+        "duration-days": { type: "string", short: "y" },
+        "dev-hub": { type: "string", short: "v" },
+        "target-org": { type: "string", short: "o" },
+        "no-open": { type: "boolean" },
+        help: { type: "boolean", short: "h" }
+      }
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`
+    );
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    throw new UsageError(USAGE);
+  }
+  const command = positionals[0];
+  if (command !== "create" && command !== "deploy" && command !== "delete") {
+    throw new UsageError(
+      `Unknown or missing command "${command ?? ""}".\n\n${USAGE}`
+    );
+  }
+  if (positionals.length > 1) {
+    throw new UsageError(
+      `Unexpected argument "${positionals[1]}".\n\n${USAGE}`
+    );
+  }
+  const durationText = values["duration-days"] ?? String(DEFAULT_DURATION_DAYS);
+  const durationDays = Number(durationText);
+  if (!/^\d+$/.test(durationText) || durationDays < 1 || durationDays > 30) {
+    throw new UsageError(
+      `--duration-days must be a whole number from 1 to 30 (got "${durationText}").`
+    );
+  }
+  const alias = values.alias ?? DEFAULT_ALIAS;
+  if (alias.trim() === "") {
+    throw new UsageError("--alias must not be empty.");
+  }
+  return {
+    command,
+    options: {
+      alias,
+      durationDays,
+      open: !values["no-open"],
+      targetOrg: values["target-org"],
+      devHub: values["dev-hub"]
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Steps
+// ---------------------------------------------------------------------------
+
+/** A step failed: `lines` explain why (sf's error), `hint` what to do about it. */
+export class StepFailure extends Error {
+  constructor(
+    public readonly lines: string[],
+    public readonly hint?: string
+  ) {
+    super(lines.join("\n"));
+  }
+}
+
+export interface SfCall {
+  ok: boolean;
+  json: SfJson | undefined;
+  run: CommandResult;
+}
+
+export interface StepContext {
+  options: OrgOptions;
+  /** Prints an indented line under the current step. */
+  note(line: string): void;
+  /** Runs `sf <args> --json`; throws StepFailure on failure unless `allowFailure`. */
+  sf(args: string[], opts?: { allowFailure?: boolean }): SfCall;
+  /** Runs `npm <args>` with its output shown; throws StepFailure on failure. */
+  npm(args: string[]): void;
+  /** Values found by earlier steps. */
+  state: {
+    username?: string;
+    opportunityId?: string;
+    bypassAssigned?: boolean;
+  };
+}
+
+export interface Step {
+  title: string;
+  run(ctx: StepContext): void;
+}
+
+/** Known sf errors and what the admin can do about them. */
+const HINTS: readonly { match: RegExp; hint: string }[] = [
+  {
+    match: /NoDefaultDevHubError|No default dev hub/i,
+    hint: "Authorize a Dev Hub first: sf org login web --set-default-dev-hub --alias devhub (or pass --dev-hub <alias>)."
+  },
+  {
+    match: /NamedOrgNotFoundError|NoDefaultEnvError|No default environment/i,
+    hint: "Pass --target-org <alias>, or create the scratch org first with npm run org:create."
+  },
+  {
+    match: /ScratchOrgInfoExpired|LIMIT_EXCEEDED|signup.*limit/i,
+    hint: "The Dev Hub's scratch org limit is reached: delete unused scratch orgs (sf org list --clean)."
+  }
+];
+
+function hintFor(lines: readonly string[]): string | undefined {
+  const text = lines.join("\n");
+  return HINTS.find((h) => h.match.test(text))?.hint;
+}
+
+function buildSteps(): Step[] {
+  return [
+    {
+      title: "Compile the LWC TypeScript to JavaScript",
+      run: (ctx) => ctx.npm(["run", "build"])
+    },
+    {
+      title:
+        "Check that the generated metadata matches config/stage-gates.json",
+      run: (ctx) => ctx.npm(["run", "gates", "--", "generate", "--check"])
+    }
+  ];
+}
+
+function deploySteps(targetArgs: string[]): Step[] {
+  return [
+    {
+      title: `Deploy force-app to ${targetArgs.length ? `"${targetArgs[1]}"` : "the default org"}`,
+      run: (ctx) => {
+        ctx.sf(["project", "deploy", "start", ...targetArgs, "--wait", "30"]);
+      }
+    }
+  ];
+}
+
+function scratchOrgStep(options: OrgOptions): Step {
+  const alias = options.alias;
+  return {
+    title: `Create the scratch org "${alias}" from ${SCRATCH_DEF} (or reuse it if it is active)`,
+    run: (ctx) => {
+      const existing = ctx.sf(["org", "display", "--target-org", alias], {
+        allowFailure: true
+      });
+      const info =
+        existing.ok && isRecord(existing.json?.result)
+          ? existing.json.result
+          : undefined;
+      if (info) {
+        if (!info.devHubId) {
+          throw new StepFailure(
+            [
+              `The alias "${alias}" points to ${String(info.username ?? "an org")}, which is not a scratch org.`
+            ],
+            "Choose another alias with --alias: the sample data must never be loaded into a sandbox or production."
+          );
+        }
+        if (info.status === "Active") {
+          ctx.state.username =
+            typeof info.username === "string" ? info.username : undefined;
+          ctx.note(
+            `Reusing the active scratch org ${String(info.username)} (expires ${String(info.expirationDate ?? "?")}).`
+          );
+          return;
+        }
+        ctx.note(
+          `The scratch org behind "${alias}" is ${String(info.status ?? "not active")}: creating a new one.`
+        );
+      }
+      const created = ctx.sf([
+        "org",
+        "create",
+        "scratch",
+        "--definition-file",
+        SCRATCH_DEF,
+        "--alias",
+        alias,
+        "--set-default",
+        "--duration-days",
+        String(options.durationDays),
+        "--wait",
+        "15",
+        ...(options.devHub ? ["--target-dev-hub", options.devHub] : [])
+      ]);
+      const result = isRecord(created.json?.result) ? created.json.result : {};
+      ctx.state.username =
+        typeof result.username === "string" ? result.username : undefined;
+      ctx.note(
+        `Created ${ctx.state.username ?? "the scratch org"} as "${alias}" (default org), ${options.durationDays} days.`
+      );
+    }
+  };
+}
+
+function findOpportunity(
+  ctx: StepContext,
+  alias: string,
+  name: string
+): string | undefined {
+  const query = `SELECT Id FROM Opportunity WHERE Name = ${soqlString(name)} LIMIT 1`;
+  const found = ctx.sf([
+    "data",
+    "query",
+    "--query",
+    query,
+    "--target-org",
+    alias
+  ]);
+  const result = isRecord(found.json?.result) ? found.json.result : {};
+  const records = Array.isArray(result.records) ? result.records : [];
+  const first: unknown = records[0];
+  return isRecord(first) && typeof first.Id === "string" ? first.Id : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function apexStep(alias: string, file: string, title: string): Step {
+  return {
+    title,
+    run: (ctx) => {
+      ctx.sf(["apex", "run", "--file", file, "--target-org", alias]);
+    }
+  };
+}
+
+function removeBypassStep(alias: string): Step {
+  return {
+    title: `Remove ${BYPASS_PERMSET} from the admin again (it was needed only for the data load)`,
+    run: (ctx) => {
+      ctx.sf([
+        "apex",
+        "run",
+        "--file",
+        REMOVE_BYPASS_APEX,
+        "--target-org",
+        alias
+      ]);
+      ctx.state.bypassAssigned = false;
+      ctx.note(
+        `${BYPASS_PERMSET} removed: the gates apply to you from now on. Grant it again only for data loads.`
+      );
+    }
+  };
+}
+
+export function createSteps(options: OrgOptions): Step[] {
+  const alias = options.alias;
+  return [
+    ...buildSteps(),
+    scratchOrgStep(options),
+    ...deploySteps(["--target-org", alias]),
+    {
+      title: `Assign the permission sets ${USER_PERMSET} and ${BYPASS_PERMSET} (bypass only for the data load)`,
+      run: (ctx) => {
+        const call = ctx.sf(
+          [
+            "org",
+            "assign",
+            "permset",
+            "--name",
+            USER_PERMSET,
+            "--name",
+            BYPASS_PERMSET,
+            "--target-org",
+            alias
+          ],
+          { allowFailure: true }
+        );
+        ctx.state.bypassAssigned = true;
+        if (call.ok) {
+          return;
+        }
+        // Re-runs: an existing assignment is reported as a DUPLICATE_VALUE failure.
+        const result = isRecord(call.json?.result) ? call.json.result : {};
+        const failures = Array.isArray(result.failures)
+          ? result.failures.filter(isRecord)
+          : [];
+        const allDuplicates =
+          failures.length > 0 &&
+          failures.every((f) => /duplicate/i.test(String(f.message ?? "")));
+        if (!allDuplicates) {
+          throw new StepFailure(describeSfFailure(call.json, call.run));
+        }
+        ctx.note("Already assigned.");
+      }
+    },
+    {
+      title: `Import the sample data (${DATA_PLAN}) with the bypass: deals at late stages and deals that miss their gates`,
+      run: (ctx) => {
+        const existing = findOpportunity(ctx, alias, OPEN_ON_OPPORTUNITY);
+        if (existing) {
+          ctx.state.opportunityId = existing;
+          ctx.note(
+            "The sample data is already in the org: not importing it twice."
+          );
+          return;
+        }
+        const imported = ctx.sf([
+          "data",
+          "import",
+          "tree",
+          "--plan",
+          DATA_PLAN,
+          "--target-org",
+          alias
+        ]);
+        const records = Array.isArray(imported.json?.result)
+          ? imported.json.result.length
+          : undefined;
+        ctx.note(`Imported ${records ?? "the"} records.`);
+      }
+    },
+    ...POST_IMPORT_APEX.map((a) => apexStep(alias, a.file, a.title)),
+    removeBypassStep(alias),
+    {
+      title: `Open the org on the opportunity "${OPEN_ON_OPPORTUNITY}"`,
+      run: (ctx) => {
+        if (!options.open) {
+          ctx.note(
+            `Skipped (--no-open). Open it later with: sf org open --target-org ${alias}`
+          );
+          return;
+        }
+        const id =
+          ctx.state.opportunityId ??
+          findOpportunity(ctx, alias, OPEN_ON_OPPORTUNITY);
+        if (!id) {
+          throw new StepFailure([
+            `No opportunity named "${OPEN_ON_OPPORTUNITY}" in the org.`
+          ]);
+        }
+        ctx.sf([
+          "org",
+          "open",
+          "--target-org",
+          alias,
+          "--path",
+          `/lightning/r/Opportunity/${id}/view`
+        ]);
+      }
+    }
+  ];
+}
+
+export function deployCommandSteps(options: OrgOptions): Step[] {
+  return [
+    ...buildSteps(),
+    ...deploySteps(options.targetOrg ? ["--target-org", options.targetOrg] : [])
+  ];
+}
+
+export function deleteSteps(options: OrgOptions): Step[] {
+  const target = options.targetOrg ?? options.alias;
+  return [
+    {
+      title: `Delete the scratch org "${target}"`,
+      run: (ctx) => {
+        const call = ctx.sf(
+          ["org", "delete", "scratch", "--target-org", target, "--no-prompt"],
+          {
+            allowFailure: true
+          }
+        );
+        if (call.ok) {
+          ctx.note(
+            `Deleted ${String((isRecord(call.json?.result) && call.json.result.username) || target)}.`
+          );
+          return;
+        }
+        if (
+          call.json?.name === "NamedOrgNotFoundError" ||
+          /No authorization information found/i.test(call.json?.message ?? "")
+        ) {
+          ctx.note(
+            `No org "${target}" is known to the CLI: nothing to delete.`
+          );
+          return;
+        }
+        throw new StepFailure(describeSfFailure(call.json, call.run));
+      }
+    }
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Running
+// ---------------------------------------------------------------------------
+
+export interface RunEnvironment {
+  exec: Exec;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+function makeContext(options: OrgOptions, rt: RunEnvironment): StepContext {
+  const sfBin = sfBinary(rt.env);
+  const sfEnv: NodeJS.ProcessEnv = { ...rt.env, ...SF_ENV };
+  const ctx: StepContext = {
+    options,
+    state: {},
+    note: (line) => rt.out(`      ${line}`),
+    sf: (args, opts = {}) => {
+      const fullArgs = [...args, "--json"];
+      rt.out(`      $ ${formatCommand("sf", fullArgs)}`);
+      const run = rt.exec(sfBin, fullArgs, {
+        cwd: rt.cwd,
+        env: sfEnv,
+        captureOutput: true
+      });
+      if (run.spawnError) {
+        throw new StepFailure(
+          [`Could not run "${sfBin}": ${run.spawnError.message}`],
+          "Install the project's dependencies (npm ci): the Salesforce CLI comes with them and npm run puts it on PATH. Or set SF_BIN to an sf executable."
+        );
+      }
+      const json = parseSfJson(run.stdout);
+      const status = typeof json?.status === "number" ? json.status : run.code;
+      const ok = run.code === 0 && (status === 0 || status === null);
+      if (!ok && !opts.allowFailure) {
+        const lines = describeSfFailure(json, run);
+        if (lines.length === 0) {
+          lines.push(`sf exited with code ${String(run.code)}.`);
+        }
+        throw new StepFailure(lines, hintFor(lines));
+      }
+      return { ok, json, run };
+    },
+    npm: (args) => {
+      const npmBin = npmBinary(rt.env);
+      rt.out(`      $ ${formatCommand("npm", args)}`);
+      const run = rt.exec(npmBin, args, {
+        cwd: rt.cwd,
+        env: sfEnv,
+        captureOutput: false
+      });
+      if (run.spawnError) {
+        throw new StepFailure([
+          `Could not run "${npmBin}": ${run.spawnError.message}`
+        ]);
+      }
+      if (run.code !== 0) {
+        throw new StepFailure([
+          `npm ${args.join(" ")} exited with code ${String(run.code)} (its output is above).`
+        ]);
+      }
+    }
+  };
+  return ctx;
+}
+
+function failureReport(
+  step: Step,
+  index: number,
+  total: number,
+  failure: unknown
+): string[] {
+  const lines =
+    failure instanceof StepFailure
+      ? failure.lines
+      : [failure instanceof Error ? failure.message : String(failure)];
+  const hint = failure instanceof StepFailure ? failure.hint : undefined;
+  return [
+    `✖ Step ${index}/${total} failed: ${step.title}`,
+    ...lines.map((l) => `  ${l}`),
+    ...(hint ? [`  Hint: ${hint}`] : [])
+  ];
+}
+
+/** Runs the steps in order; stops at the first failure. Returns the exit code. */
+export function runSteps(
+  command: Command,
+  steps: Step[],
+  options: OrgOptions,
+  rt: RunEnvironment
+): number {
+  const ctx = makeContext(options, rt);
+  const total = steps.length;
+  for (const [i, step] of steps.entries()) {
+    rt.out(`[${i + 1}/${total}] ${step.title}`);
+    try {
+      step.run(ctx);
+    } catch (failure) {
+      for (const line of failureReport(step, i + 1, total, failure)) {
+        rt.err(line);
+      }
+      if (ctx.state.bypassAssigned) {
+        cleanUpBypass(ctx, options, rt);
+      }
+      return 1;
+    }
+  }
+  rt.out(`✔ org:${command} finished (${total} steps).`);
+  return 0;
+}
+
+/** After a failure between assigning and removing the bypass, the admin must not keep it. */
+function cleanUpBypass(
+  ctx: StepContext,
+  options: OrgOptions,
+  rt: RunEnvironment
+): void {
+  rt.err(`Cleaning up: removing ${BYPASS_PERMSET} from the admin.`);
+  try {
+    ctx.sf([
+      "apex",
+      "run",
+      "--file",
+      REMOVE_BYPASS_APEX,
+      "--target-org",
+      options.alias
+    ]);
+  } catch (failure) {
+    const lines =
+      failure instanceof StepFailure ? failure.lines : [String(failure)];
+    rt.err(`  Could not remove ${BYPASS_PERMSET}: ${lines.join(" ")}`);
+    rt.err(
+      `  Remove it yourself: sf apex run --file ${REMOVE_BYPASS_APEX} --target-org ${options.alias}`
+    );
+  }
+}
+
+export function stepsFor(command: Command, options: OrgOptions): Step[] {
+  switch (command) {
+    case "create":
+      return createSteps(options);
+    case "deploy":
+      return deployCommandSteps(options);
+    case "delete":
+      return deleteSteps(options);
+  }
+}
+
+export function main(argv: string[], rt: RunEnvironment): number {
+  let parsed;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    rt.err(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
+  return runSteps(
+    parsed.command,
+    stepsFor(parsed.command, parsed.options),
+    parsed.options,
+    rt
+  );
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), {
+    exec: spawnExec,
+    env: process.env,
+    cwd: PROJECT_DIR,
+    out: (line) => console.log(line),
+    err: (line) => console.error(line)
+  });
+}

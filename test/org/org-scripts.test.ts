@@ -1,0 +1,423 @@
+/**
+ * The org scripts, dry-run against a fake `sf` (and a fake `npm`) first on PATH that
+ * record their arguments: exact call sequences, idempotent re-runs, failures that
+ * name the step and sf's reason.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import {
+  main,
+  OPEN_ON_OPPORTUNITY,
+  type RunEnvironment
+} from "../../scripts/org/org";
+import { spawnExec } from "../../scripts/org/sf";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+const FAKE_DIR = path.join(PROJECT_DIR, "test", "fixtures", "fake-sf");
+
+interface LoggedCall {
+  tool: "sf" | "npm";
+  argv: string[];
+  env?: Record<string, string>;
+}
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+  calls: LoggedCall[];
+}
+
+let tmp: string;
+let logFile: string;
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "org-scripts-"));
+  logFile = path.join(tmp, "calls.jsonl");
+});
+
+afterEach(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function readCalls(): LoggedCall[] {
+  if (!fs.existsSync(logFile)) {
+    return [];
+  }
+  return fs
+    .readFileSync(logFile, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as LoggedCall);
+}
+
+function fakeEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.SF_BIN;
+  delete env.NPM_BIN;
+  delete env.FAKE_SF_FAIL;
+  delete env.FAKE_NPM_FAIL;
+  return {
+    ...env,
+    PATH: `${FAKE_DIR}${path.delimiter}${process.env.PATH ?? ""}`,
+    FAKE_SF_LOG: logFile,
+    ...extra
+  };
+}
+
+/** Runs org.ts's main in-process; every sf/npm call is a real child process (the fakes). */
+function runOrg(args: string[], extra: Record<string, string> = {}): Run {
+  const out: string[] = [];
+  const err: string[] = [];
+  fs.rmSync(logFile, { force: true });
+  const rt: RunEnvironment = {
+    exec: spawnExec,
+    env: fakeEnv(extra),
+    cwd: PROJECT_DIR,
+    out: (l) => out.push(l),
+    err: (l) => err.push(l)
+  };
+  const code = main(args, rt);
+  return { code, out: out.join("\n"), err: err.join("\n"), calls: readCalls() };
+}
+
+const commands = (calls: LoggedCall[]): string[] =>
+  calls.map((c) => `${c.tool} ${c.argv.join(" ")}`);
+
+const OPEN_QUERY = `SELECT Id FROM Opportunity WHERE Name = '${OPEN_ON_OPPORTUNITY}' LIMIT 1`;
+
+const CREATE_SEQUENCE = [
+  "npm run build",
+  "npm run gates -- generate --check",
+  "sf org display --target-org stage-gates --json",
+  "sf org create scratch --definition-file config/project-scratch-def.json --alias stage-gates --set-default --duration-days 7 --wait 15 --json",
+  "sf project deploy start --target-org stage-gates --wait 30 --json",
+  "sf org assign permset --name Stage_Gates_User --name Stage_Gates_Bypass --target-org stage-gates --json",
+  `sf data query --query ${OPEN_QUERY} --target-org stage-gates --json`,
+  "sf data import tree --plan data/sample-data-plan.json --target-org stage-gates --json",
+  "sf apex run --file scripts/apex/set-enterprise-record-type.apex --target-org stage-gates --json",
+  "sf apex run --file scripts/apex/attach-sample-files.apex --target-org stage-gates --json",
+  "sf apex run --file scripts/apex/add-sample-products.apex --target-org stage-gates --json",
+  "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+];
+
+describe("npm run org:create", () => {
+  test("runs build, create, deploy, permission sets, import, post-import Apex and bypass removal in order", () => {
+    const run = runOrg(["create", "--no-open"]);
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(commands(run.calls)).toEqual(CREATE_SEQUENCE);
+    for (let i = 1; i <= 11; i++) {
+      expect(run.out).toContain(`[${i}/11] `);
+    }
+    expect(run.out).toContain(
+      "$ sf org create scratch --definition-file config/project-scratch-def.json"
+    );
+    expect(run.out).toMatch(/Stage_Gates_Bypass removed/);
+    expect(run.out).toContain("Skipped (--no-open)");
+    expect(
+      run.calls.some((c) => c.argv[0] === "org" && c.argv[1] === "open")
+    ).toBe(false);
+  });
+
+  test("every sf call gets the telemetry/update environment and never SF_AUTOUPDATE_DISABLE", () => {
+    const run = runOrg(["create", "--no-open"]);
+    const sfCalls = run.calls.filter((c) => c.tool === "sf");
+    expect(sfCalls.length).toBeGreaterThan(5);
+    for (const call of sfCalls) {
+      expect(call.env).toEqual({
+        SF_DISABLE_TELEMETRY: "true",
+        SF_SKIP_NEW_VERSION_CHECK: "true",
+        SF_DISABLE_AUTOUPDATE: "true"
+      });
+    }
+  });
+
+  test("opens the org on the showcase opportunity unless --no-open", () => {
+    const run = runOrg(["create", "--alias", "demo", "--duration-days", "3"]);
+    expect(run.code).toBe(0);
+    const cmds = commands(run.calls);
+    expect(cmds).toContain(
+      "sf org create scratch --definition-file config/project-scratch-def.json --alias demo --set-default --duration-days 3 --wait 15 --json"
+    );
+    expect(cmds.slice(-2)).toEqual([
+      `sf data query --query ${OPEN_QUERY} --target-org demo --json`,
+      "sf org open --target-org demo --path /lightning/r/Opportunity/006000000000001AAA/view --json"
+    ]);
+  });
+
+  test("passes --dev-hub on as --target-dev-hub", () => {
+    const run = runOrg(["create", "--no-open", "--dev-hub", "my-hub"]);
+    expect(run.code).toBe(0);
+    expect(commands(run.calls)[3]).toBe(
+      "sf org create scratch --definition-file config/project-scratch-def.json --alias stage-gates --set-default --duration-days 7 --wait 15 --target-dev-hub my-hub --json"
+    );
+  });
+
+  test("a second run reuses the org and the data: no new org, no second import", () => {
+    expect(runOrg(["create", "--no-open"]).code).toBe(0);
+    const again = runOrg(["create", "--no-open"]);
+    expect(again.err).toBe("");
+    expect(again.code).toBe(0);
+    expect(commands(again.calls)).toEqual([
+      "npm run build",
+      "npm run gates -- generate --check",
+      "sf org display --target-org stage-gates --json",
+      "sf project deploy start --target-org stage-gates --wait 30 --json",
+      "sf org assign permset --name Stage_Gates_User --name Stage_Gates_Bypass --target-org stage-gates --json",
+      `sf data query --query ${OPEN_QUERY} --target-org stage-gates --json`,
+      "sf apex run --file scripts/apex/set-enterprise-record-type.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/attach-sample-files.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/add-sample-products.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+    ]);
+    expect(again.out).toContain(
+      "Reusing the active scratch org test-1@example.com"
+    );
+    expect(again.out).toContain("Already assigned.");
+    expect(again.out).toContain("already in the org: not importing it twice");
+  });
+
+  test("refuses an alias that points to an org that is not a scratch org", () => {
+    const state = path.join(tmp, "state.json");
+    fs.writeFileSync(
+      state,
+      JSON.stringify({
+        orgs: {
+          prod: {
+            username: "admin@acme.com",
+            orgId: "00D1",
+            scratch: false,
+            permsets: []
+          }
+        }
+      })
+    );
+    const run = runOrg(["create", "--alias", "prod", "--no-open"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain(
+      'The alias "prod" points to admin@acme.com, which is not a scratch org.'
+    );
+    expect(commands(run.calls).filter((c) => c.startsWith("sf "))).toEqual([
+      "sf org display --target-org prod --json"
+    ]);
+  });
+
+  test("a failed deploy names the step, shows sf's component failures and stops", () => {
+    const run = runOrg(["create", "--no-open"], { FAKE_SF_FAIL: "deploy" });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      '✖ Step 4/11 failed: Deploy force-app to "stage-gates"'
+    );
+    expect(run.err).toContain(
+      "Field Budget_Confirmed__c does not exist. Check spelling."
+    );
+    expect(run.err).toContain(
+      "ValidationRule Opportunity.SG_Qualification_Amount"
+    );
+    expect(commands(run.calls)).toEqual(CREATE_SEQUENCE.slice(0, 5));
+  });
+
+  test("no Dev Hub: the failure shows sf's error name and message and a hint", () => {
+    const run = runOrg(["create", "--no-open"], {
+      FAKE_SF_FAIL: "org create scratch"
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain(
+      "NoDefaultDevHubError: No default dev hub found. Use -v or --target-dev-hub to specify an environment."
+    );
+    expect(run.err).toMatch(
+      /Hint: Authorize a Dev Hub first: sf org login web --set-default-dev-hub/
+    );
+  });
+
+  test("a failure after the bypass was assigned still removes the bypass", () => {
+    const run = runOrg(["create", "--no-open"], {
+      FAKE_SF_FAIL: "attach-sample-files"
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("✖ Step 8/11 failed: Attach sample files");
+    expect(run.err).toContain(
+      "FakeFailureError: Simulated failure of: sf apex run"
+    );
+    expect(run.err).toContain("Cleaning up: removing Stage_Gates_Bypass");
+    expect(commands(run.calls)).toEqual([
+      ...CREATE_SEQUENCE.slice(0, 9),
+      "sf apex run --file scripts/apex/attach-sample-files.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+    ]);
+  });
+
+  test("a failed build stops before any sf call", () => {
+    const run = runOrg(["create"], { FAKE_NPM_FAIL: "build" });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "✖ Step 1/11 failed: Compile the LWC TypeScript to JavaScript"
+    );
+    expect(run.err).toContain("npm run build exited with code 1");
+    expect(commands(run.calls)).toEqual(["npm run build"]);
+  });
+
+  test("stale generated metadata stops before any sf call", () => {
+    const run = runOrg(["create"], { FAKE_NPM_FAIL: "--check" });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "✖ Step 2/11 failed: Check that the generated metadata matches config/stage-gates.json"
+    );
+    expect(commands(run.calls)).toEqual([
+      "npm run build",
+      "npm run gates -- generate --check"
+    ]);
+  });
+
+  test("an sf that cannot be started is reported with the binary's name", () => {
+    const run = runOrg(["create", "--no-open"], {
+      SF_BIN: path.join(tmp, "no-such-sf")
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain(
+      `Could not run "${path.join(tmp, "no-such-sf")}"`
+    );
+  });
+});
+
+describe("npm run org:deploy", () => {
+  test("builds, checks generated metadata and deploys to the default org; the same again on a re-run", () => {
+    const expected = [
+      "npm run build",
+      "npm run gates -- generate --check",
+      "sf project deploy start --wait 30 --json"
+    ];
+    const state = path.join(tmp, "state.json");
+    fs.writeFileSync(
+      state,
+      JSON.stringify({
+        defaultOrg: "stage-gates",
+        orgs: { "stage-gates": { username: "u@x", orgId: "00D", permsets: [] } }
+      })
+    );
+    const first = runOrg(["deploy"], { FAKE_SF_STATE: state });
+    expect(first.code).toBe(0);
+    expect(commands(first.calls)).toEqual(expected);
+    const second = runOrg(["deploy"], { FAKE_SF_STATE: state });
+    expect(second.code).toBe(0);
+    expect(commands(second.calls)).toEqual(expected);
+    expect(first.out).toContain("[3/3] Deploy force-app to the default org");
+  });
+
+  test("--target-org deploys there", () => {
+    const state = path.join(tmp, "state.json");
+    fs.writeFileSync(
+      state,
+      JSON.stringify({
+        orgs: { uat: { username: "u@x", orgId: "00D", permsets: [] } }
+      })
+    );
+    const run = runOrg(["deploy", "--target-org", "uat"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.code).toBe(0);
+    expect(commands(run.calls)[2]).toBe(
+      "sf project deploy start --target-org uat --wait 30 --json"
+    );
+  });
+
+  test("without a default org the failure says so", () => {
+    const run = runOrg(["deploy"]);
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("✖ Step 3/3 failed");
+    expect(run.err).toContain(
+      "NoDefaultEnvError: No default environment found."
+    );
+    expect(run.err).toContain("Hint: Pass --target-org <alias>");
+  });
+});
+
+describe("npm run org:delete", () => {
+  test("deletes the scratch org without a prompt; a second run has nothing to delete", () => {
+    expect(runOrg(["create", "--no-open"]).code).toBe(0);
+    const first = runOrg(["delete"]);
+    expect(first.code).toBe(0);
+    expect(commands(first.calls)).toEqual([
+      "sf org delete scratch --target-org stage-gates --no-prompt --json"
+    ]);
+    expect(first.out).toContain("Deleted test-1@example.com.");
+    const second = runOrg(["delete"]);
+    expect(second.code).toBe(0);
+    expect(commands(second.calls)).toEqual([
+      "sf org delete scratch --target-org stage-gates --no-prompt --json"
+    ]);
+    expect(second.out).toContain(
+      'No org "stage-gates" is known to the CLI: nothing to delete.'
+    );
+  });
+
+  test("--target-org wins over --alias; other failures are reported", () => {
+    const run = runOrg(["delete", "--alias", "a", "--target-org", "b"], {
+      FAKE_SF_FAIL: "delete"
+    });
+    expect(run.code).toBe(1);
+    expect(commands(run.calls)).toEqual([
+      "sf org delete scratch --target-org b --no-prompt --json"
+    ]);
+    expect(run.err).toContain('✖ Step 1/1 failed: Delete the scratch org "b"');
+    expect(run.err).toContain(
+      "FakeFailureError: Simulated failure of: sf org delete scratch"
+    );
+  });
+});
+
+describe("arguments", () => {
+  test.each([
+    [
+      ["create", "--duration-days", "0"],
+      "--duration-days must be a whole number from 1 to 30"
+    ],
+    [
+      ["create", "--duration-days", "31"],
+      "--duration-days must be a whole number from 1 to 30"
+    ],
+    [["create", "--bogus"], "Unknown option '--bogus'"],
+    [["launch"], 'Unknown or missing command "launch"'],
+    [[], 'Unknown or missing command ""']
+  ])("%j is a usage error", (args, message) => {
+    const run = runOrg(args);
+    expect(run.code).toBe(2);
+    expect(run.err).toContain(message);
+    expect(run.calls).toEqual([]);
+  });
+});
+
+describe("through npm run, with SF_BIN and NPM_BIN (npm run puts node_modules/.bin first on PATH)", () => {
+  test("npm run org:delete uses the sf named by SF_BIN", () => {
+    const result = spawnSync(
+      "npm",
+      ["run", "--silent", "org:delete", "--", "--alias", "nowhere"],
+      {
+        cwd: PROJECT_DIR,
+        // The real npm (PATH without the fakes); npm run then puts node_modules/.bin (with the real sf) first.
+        env: {
+          ...fakeEnv({
+            SF_BIN: path.join(FAKE_DIR, "sf"),
+            NPM_BIN: path.join(FAKE_DIR, "npm")
+          }),
+          PATH: process.env.PATH
+        },
+        encoding: "utf8"
+      }
+    );
+    expect(result.stderr).not.toContain("failed");
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('[1/1] Delete the scratch org "nowhere"');
+    expect(commands(readCalls())).toEqual([
+      "sf org delete scratch --target-org nowhere --no-prompt --json"
+    ]);
+  });
+});
