@@ -1,0 +1,35 @@
+/** Where the preview's pieces live. Node-side only. */
+import * as path from "node:path";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+export const PREVIEW_DIR = path.join(PROJECT_DIR, "preview");
+/** Browser-side sources of the preview: page entries, shell, stand-ins. */
+export const PREVIEW_SRC = path.join(PREVIEW_DIR, "src");
+/** LWC module folders (namespace/name/name.ts) of the shell and the base-component stand-ins. */
+export const PREVIEW_MODULES = path.join(PREVIEW_SRC, "lwc");
+/** Plain modules that replace platform services (lightning/uiRecordApi, ...). */
+export const PREVIEW_PLATFORM = path.join(PREVIEW_SRC, "platform");
+export const DEFAULT_OUT_DIR = path.join(PREVIEW_DIR, "dist");
+export const FORCE_APP = path.join(PROJECT_DIR, "force-app", "main", "default");
+export const DEFAULT_LWC_DIR = path.join(FORCE_APP, "lwc");
+export const SLDS_ASSETS = path.join(
+  PROJECT_DIR,
+  "node_modules",
+  "@salesforce-ux",
+  "design-system",
+  "assets"
+);
+export const LBC_DIR = path.join(
+  PROJECT_DIR,
+  "node_modules",
+  "lightning-base-components"
+);
+
+export function isInside(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+}
+
+export function relativeToProject(file: string): string {
+  return path.relative(PROJECT_DIR, file).split(path.sep).join("/");
+}
