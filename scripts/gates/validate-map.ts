@@ -556,6 +556,11 @@ class MapChecker {
             segments,
             `must be a number for ${describe}, not ${show(v)}`
           );
+        } else if (info.type === "Percent" && v > 0 && v < 1) {
+          this.warn(
+            segments,
+            `${describe} values are in percent: ${v} means ${v}%; write ${v * 100} for ${v * 100}%`
+          );
         }
         return;
       case "date":

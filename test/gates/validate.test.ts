@@ -479,6 +479,24 @@ describe("warnings", () => {
     );
   });
 
+  it("warns when a Percent value looks like a fraction", () => {
+    const map = defaultMap();
+    map.processes[0].stages[1].exit!.push({
+      id: "probability_half",
+      label: "Probability is at least 50%",
+      field: "Probability",
+      operator: "greaterOrEqual",
+      value: 0.5
+    });
+    const warnings = loadMap(tempMap(map)).warnings ?? [];
+    expect(warnings.map((w) => [w.path, w.message])).toEqual([
+      [
+        "$.processes[0].stages[1].exit[1].value",
+        "Opportunity.Probability (Percent) values are in percent: 0.5 means 0.5%; write 50 for 50%"
+      ]
+    ]);
+  });
+
   it("warns when no process is the default", () => {
     const map = defaultMap();
     map.processes = [map.processes[1]];
