@@ -12,17 +12,9 @@
  */
 import { spawn } from "node:child_process";
 import * as path from "node:path";
-import { checkApexFormat, checkApexSyntax } from "./apex";
-import { checkFlows } from "./flows";
 import { TOOL_ROOT } from "./lib/files";
 import { formatProblem, sortProblems, type Problem } from "./lib/problem";
-import { checkLint } from "./lint";
-import { checkLwcBundles } from "./lwc-compile";
-import { checkLwcMeta } from "./lwc-meta";
-import { checkMetadataSchema } from "./metadata-schema";
-import { checkPmd } from "./pmd";
-import { checkSfProject, sfEnv } from "./sf-project";
-import { checkTypeScript } from "./typescript";
+import { sfEnv } from "./sf-project";
 
 export interface Step {
   name: string;
@@ -33,40 +25,44 @@ export interface Step {
   command?: string;
 }
 
+// Checks are imported when their step runs: --list and --only stay fast, and a check's
+// dependencies load only where they are needed.
 export const STEPS: Step[] = [
   {
     name: "tsc",
     summary:
       "type-check everything (tsconfig.json), then compile LWC .ts to .js in place",
-    run: (root) => checkTypeScript(root)
+    run: async (root) => (await import("./typescript")).checkTypeScript(root)
   },
   {
     name: "lint",
     summary:
       "ESLint on TypeScript; prettier on TypeScript, LWC templates and metadata XML",
-    run: checkLint
+    run: async (root) => (await import("./lint")).checkLint(root)
   },
   {
     name: "metadata",
     summary:
       "*-meta.xml against the Metadata API v66 schema; LWC js-meta.xml schema and meaning",
     run: async (root) => [
-      ...(await checkMetadataSchema(root)),
-      ...(await checkLwcMeta(root))
+      ...(await (await import("./metadata-schema")).checkMetadataSchema(root)),
+      ...(await (await import("./lwc-meta")).checkLwcMeta(root))
     ]
   },
   {
     name: "lwc",
     summary:
       "LWC platform compiler; Apex, schema, label, permission and bundle references resolve",
-    run: (root) => checkLwcBundles(root)
+    run: async (root) => (await import("./lwc-compile")).checkLwcBundles(root)
   },
   {
     name: "apex",
     summary: "Apex syntax and formatting; PMD and regex rules of severity 1-2",
     run: async (root) => {
+      const { checkApexFormat, checkApexSyntax } = await import("./apex");
       const syntax = checkApexSyntax(root);
       if (syntax.length > 0) return syntax;
+      const { checkPmd } = await import("./pmd");
       const [format, pmd] = await Promise.all([
         checkApexFormat(root),
         checkPmd(root)
@@ -77,7 +73,7 @@ export const STEPS: Step[] = [
   {
     name: "flows",
     summary: "Lightning Flow Scanner: no error-severity results",
-    run: (root) => checkFlows(root)
+    run: async (root) => (await import("./flows")).checkFlows(root)
   },
   // ── Project steps ─────────────────────────────────────────────────────────────────────────
   // Add project-specific steps here, before jest. A plain command works, e.g.:
@@ -94,7 +90,7 @@ export const STEPS: Step[] = [
     name: "sf",
     summary:
       "sf project convert source and sf project generate manifest (into a temp folder)",
-    run: checkSfProject
+    run: async (root) => (await import("./sf-project")).checkSfProject(root)
   }
 ];
 

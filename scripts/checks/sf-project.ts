@@ -79,14 +79,31 @@ export async function checkSfProject(root: string): Promise<Problem[]> {
   }
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "sf-project-check-"));
   try {
-    const problems: Problem[] = [];
-    const convert = await sf(root, [
-      "project",
-      "convert",
-      "source",
-      "--output-dir",
-      path.join(out, "mdapi")
+    const dirs = packageDirs(root).filter((d) =>
+      fs.existsSync(path.join(root, d))
+    );
+    // Independent: run both at once (each is mostly CLI start-up).
+    const skipped: SfOutcome = { ok: true, message: "" };
+    const [convert, manifest] = await Promise.all([
+      sf(root, [
+        "project",
+        "convert",
+        "source",
+        "--output-dir",
+        path.join(out, "mdapi")
+      ]),
+      dirs.length === 0
+        ? skipped
+        : sf(root, [
+            "project",
+            "generate",
+            "manifest",
+            ...dirs.flatMap((d) => ["--source-dir", d]),
+            "--output-dir",
+            path.join(out, "manifest")
+          ])
     ]);
+    const problems: Problem[] = [];
     if (!convert.ok) {
       problems.push({
         file: convert.file ?? "sfdx-project.json",
@@ -94,17 +111,6 @@ export async function checkSfProject(root: string): Promise<Problem[]> {
         rule: "sf"
       });
     }
-    const dirs = packageDirs(root).filter((d) =>
-      fs.existsSync(path.join(root, d))
-    );
-    const manifest = await sf(root, [
-      "project",
-      "generate",
-      "manifest",
-      ...dirs.flatMap((d) => ["--source-dir", d]),
-      "--output-dir",
-      path.join(out, "manifest")
-    ]);
     if (!manifest.ok) {
       problems.push({
         file: manifest.file ?? "sfdx-project.json",

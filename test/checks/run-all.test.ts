@@ -1,0 +1,29 @@
+import { parseArgs, STEPS } from "../../scripts/checks/run-all";
+
+describe("run-all", () => {
+  it("runs the steps in the documented order, each either a check or a command", () => {
+    expect(STEPS.map((s) => s.name)).toEqual([
+      "tsc",
+      "lint",
+      "metadata",
+      "lwc",
+      "apex",
+      "flows",
+      "jest",
+      "sf"
+    ]);
+    for (const step of STEPS)
+      expect(Boolean(step.run) !== Boolean(step.command)).toBe(true);
+  });
+
+  it("selects steps with --only / --skip and rejects unknown names", () => {
+    expect(parseArgs(["--only", "lint"]).only).toEqual(["lint"]);
+    expect(parseArgs(["--only=lint,apex"]).only).toEqual(["lint", "apex"]);
+    expect(parseArgs(["metadata"]).only).toEqual(["metadata"]);
+    expect(parseArgs(["--skip", "jest,sf", "--keep-going"])).toMatchObject({
+      skip: ["jest", "sf"],
+      keepGoing: true
+    });
+    expect(() => parseArgs(["--only", "lnt"])).toThrow(/unknown step "lnt"/);
+  });
+});
