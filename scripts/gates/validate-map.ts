@@ -276,11 +276,11 @@ class MapChecker {
       return;
     }
     const criterionIds = new Map<string, string>();
+    // record type → the process that claims it first and the path of that claim
     const recordTypeOwner = new Map<
       string,
       { process: string; path: string }
     >();
-    // record type → the process that claims it first and the path of that claim
     const processNames = new Map<string, string>();
     let defaultProcess: { name: string; path: string } | undefined;
 

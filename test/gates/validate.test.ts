@@ -73,8 +73,12 @@ function lineOf(file: string, text: string, after?: string): number {
 }
 
 describe("the default map", () => {
-  it("is valid, without warnings", () => {
+  it("is valid, without warnings, and names its JSON Schema for editors", () => {
     const loaded = loadMap();
+    expect(loaded.map.$schema).toBe("./stage-gates.schema.json");
+    expect(
+      fs.existsSync(path.join(PROJECT_DIR, "config", "stage-gates.schema.json"))
+    ).toBe(true);
     expect(loaded.warnings).toEqual([]);
     expect(loaded.map.processes.map((p) => p.name)).toEqual([
       "Standard Sales",
