@@ -258,6 +258,7 @@ export function auditRecords(
     return acc;
   };
 
+  const auditOne = makeAuditor(runtime, input, today, problems);
   const total = input.records.length;
   for (let i = 0; i < total; i++) {
     const row = input.records[i];
@@ -321,16 +322,7 @@ export function auditRecords(
       });
       continue;
     }
-    const audit = auditOne(
-      row,
-      process,
-      kind,
-      requiredFor(process, row.stage),
-      input,
-      runtime,
-      today,
-      problems
-    );
+    const audit = auditOne(row, process, kind, requiredFor(process, row.stage));
     opportunities.push(audit);
     totals.audited++;
     const acc = stageAccumulator(process, row.stage, kind);
@@ -431,131 +423,204 @@ export function auditRecords(
   };
 }
 
-function auditOne(
+type Auditor = (
   row: OpportunityRow,
   process: RuntimeProcess,
   kind: "open" | "won" | "lost",
-  required: RequiredCriterion[],
-  input: AuditInput,
+  required: RequiredCriterion[]
+) => OpportunityAudit;
+
+/**
+ * Evaluates one opportunity at a time. Built once per audit: the evaluation context is
+ * reused and the outcome records (criterion, verdict, reason, message) are shared between
+ * opportunities, which keeps 100,000-record audits fast (allocation, not evaluation, is
+ * what costs).
+ */
+function makeAuditor(
   runtime: RuntimeMap,
+  input: AuditInput,
   today: string,
   problems: InputProblem[]
-): OpportunityAudit {
-  const counts: RelatedCounts = {};
-  const ctx: EvaluationContext = {
-    values: row.values,
-    counts,
-    today,
-    placeholders: runtime.placeholders
-  };
-  const outcomes: CriterionOutcome[] = [];
-  const failing: string[] = [];
-  const warnings: string[] = [];
-  const notChecked: string[] = [];
-  let met = 0;
-  for (const r of required) {
+): Auditor {
+  type ReasonKind = "missing" | "partial" | "invalid";
+  interface Shared {
+    unmet?: CriterionOutcome;
+    unknown: Partial<Record<ReasonKind, CriterionOutcome>>;
+  }
+  const shared = new Map<RequiredCriterion, Shared>();
+  const outcomeFor = (
+    r: RequiredCriterion,
+    verdict: "unmet" | "unknown",
+    reasonKind: ReasonKind
+  ): CriterionOutcome => {
+    let entry = shared.get(r);
+    if (!entry) {
+      entry = { unknown: {} };
+      shared.set(r, entry);
+    }
+    const cached =
+      verdict === "unmet" ? entry.unmet : entry.unknown[reasonKind];
+    if (cached) {
+      return cached;
+    }
     const c = r.criterion;
-    let reason: string | undefined;
-    let partialReason: string | undefined;
-    if (isRelatedCriterion(c)) {
-      const records = row.related[c.related];
-      const relationship = RELATIONSHIP_NAMES[c.related];
-      if (records === undefined) {
-        reason =
-          input.noRelatedReason ?? `no ${relationship} subquery in the export`;
-      } else {
-        counts[c.id] = countMatching(records, c.where);
-        if (row.partialRelated?.includes(c.related)) {
-          partialReason = `${relationship} cut short in the export (done: false)`;
-        }
-      }
-    }
-    let verdict = evaluateCriterion(c, ctx);
-    if (verdict === "unmet" && partialReason) {
-      // A cut-short subquery gives a lower bound: enough records is a pass, too few proves nothing.
-      verdict = "unknown";
-      reason = partialReason;
-    }
-    if (verdict === "met") {
-      met++;
-      continue;
-    }
-    const mode = criterionMode(c) === "warn" ? "warn" : "enforce";
-    if (verdict === "unknown") {
-      if (!isRelatedCriterion(c)) {
-        reason = row.invalidFields?.includes(c.field)
-          ? `invalid ${c.field} value in the export`
-          : `${c.field} not in the export`;
-      }
-      notChecked.push(c.id);
-    } else if (mode === "warn") {
-      warnings.push(c.id);
-    } else {
-      failing.push(c.id);
-    }
-    outcomes.push({
+    const outcome: CriterionOutcome = {
       id: c.id,
       label: c.label,
       stage: r.stage,
       list: r.list,
-      mode,
+      mode: criterionMode(c) === "warn" ? "warn" : "enforce",
       verdict,
-      ...(reason !== undefined && verdict === "unknown" ? { reason } : {}),
       message: criterionMessage(c)
-    });
-  }
-  const { days, from } = daysInStage(row, today, problems);
-  const targetDays =
-    kind === "open"
-      ? (process.stages.find((s) => s.name === row.stage)?.targetDays ?? null)
-      : null;
-  return {
-    row: row.row,
-    location: row.location,
-    id: row.id,
-    name: row.name,
-    process: process.name,
-    recordType: row.recordType ?? null,
-    stage: row.stage as string,
-    daysInStage: days,
-    daysInStageFrom: from,
-    targetDays,
-    // Same rule as the checklist (core buildChecklist): overdue when days in stage exceed targetDays.
-    overdue: targetDays !== null && days !== null && days > targetDays,
-    required: required.length,
-    met,
-    meetsGates: failing.length === 0,
-    failing,
-    warnings,
-    notChecked,
-    outcomes
+    };
+    if (verdict === "unmet") {
+      entry.unmet = outcome;
+    } else {
+      outcome.reason = unknownReason(c, reasonKind);
+      entry.unknown[reasonKind] = outcome;
+    }
+    return Object.freeze(outcome);
+  };
+  const unknownReason = (
+    c: RequiredCriterion["criterion"],
+    kind: ReasonKind
+  ): string => {
+    if (isRelatedCriterion(c)) {
+      const relationship = RELATIONSHIP_NAMES[c.related];
+      return kind === "partial"
+        ? `${relationship} cut short in the export (done: false)`
+        : (input.noRelatedReason ??
+            `no ${relationship} subquery in the export`);
+    }
+    return kind === "invalid"
+      ? `invalid ${c.field} value in the export`
+      : `${c.field} not in the export`;
+  };
+  const targetDaysOf = new Map<RuntimeProcess, Map<string, number | null>>();
+  const targetDays = (
+    process: RuntimeProcess,
+    stage: string
+  ): number | null => {
+    let byStage = targetDaysOf.get(process);
+    if (!byStage) {
+      byStage = new Map(
+        process.stages.map((s) => [s.name, s.targetDays ?? null])
+      );
+      targetDaysOf.set(process, byStage);
+    }
+    return byStage.get(stage) ?? null;
+  };
+  const counts: RelatedCounts = {};
+  const ctx: EvaluationContext = {
+    values: {},
+    counts,
+    today,
+    placeholders: runtime.placeholders
+  };
+  return (row, process, kind, required) => {
+    ctx.values = row.values;
+    const outcomes: CriterionOutcome[] = [];
+    let failing: string[] | undefined;
+    let warnings: string[] | undefined;
+    let notChecked: string[] | undefined;
+    let met = 0;
+    for (const r of required) {
+      const c = r.criterion;
+      let partial = false;
+      if (isRelatedCriterion(c)) {
+        const records = row.related[c.related];
+        if (records === undefined) {
+          counts[c.id] = undefined;
+        } else {
+          counts[c.id] = countMatching(records, c.where);
+          partial = row.partialRelated?.includes(c.related) ?? false;
+        }
+      }
+      let verdict = evaluateCriterion(c, ctx);
+      if (verdict === "met") {
+        met++;
+        continue;
+      }
+      let reasonKind: ReasonKind = "missing";
+      if (verdict === "unmet" && partial) {
+        // A cut-short subquery gives a lower bound: enough records is a pass, too few proves nothing.
+        verdict = "unknown";
+        reasonKind = "partial";
+      } else if (
+        verdict === "unknown" &&
+        !isRelatedCriterion(c) &&
+        row.invalidFields?.includes(c.field)
+      ) {
+        reasonKind = "invalid";
+      }
+      const outcome = outcomeFor(r, verdict, reasonKind);
+      if (verdict === "unknown") {
+        (notChecked ??= []).push(c.id);
+      } else if (outcome.mode === "warn") {
+        (warnings ??= []).push(c.id);
+      } else {
+        (failing ??= []).push(c.id);
+      }
+      outcomes.push(outcome);
+    }
+    let days = daysSince(
+      row,
+      "LastStageChangeDate",
+      row.lastStageChange,
+      today,
+      problems
+    );
+    let from: DaysSource | null = days === null ? null : "LastStageChangeDate";
+    if (days === null) {
+      days = daysSince(row, "CreatedDate", row.createdDate, today, problems);
+      from = days === null ? null : "CreatedDate";
+    }
+    const target =
+      kind === "open" ? targetDays(process, row.stage as string) : null;
+    return {
+      row: row.row,
+      location: row.location,
+      id: row.id,
+      name: row.name,
+      process: process.name,
+      recordType: row.recordType ?? null,
+      stage: row.stage as string,
+      daysInStage: days,
+      daysInStageFrom: from,
+      targetDays: target,
+      // Same rule as the checklist (core buildChecklist): overdue when days in stage exceed targetDays.
+      overdue: target !== null && days !== null && days > target,
+      required: required.length,
+      met,
+      meetsGates: failing === undefined,
+      failing: failing ?? [],
+      warnings: warnings ?? [],
+      notChecked: notChecked ?? [],
+      outcomes
+    };
   };
 }
 
-function daysInStage(
+function daysSince(
   row: OpportunityRow,
+  field: DaysSource,
+  value: string | null | undefined,
   today: string,
   problems: InputProblem[]
-): { days: number | null; from: DaysSource | null } {
-  const candidates: [DaysSource, string | null | undefined][] = [
-    ["LastStageChangeDate", row.lastStageChange],
-    ["CreatedDate", row.createdDate]
-  ];
-  for (const [from, value] of candidates) {
-    if (!value) {
-      continue;
-    }
-    try {
-      return { days: daysBetween(value, today), from };
-    } catch {
-      problems.push({
-        kind: "invalidValue",
-        location: row.location,
-        row: row.row,
-        id: row.id,
-        message: `${from} "${value}" is not a date-time`
-      });
-    }
+): number | null {
+  if (!value) {
+    return null;
   }
-  return { days: null, from: null };
+  try {
+    return daysBetween(value, today);
+  } catch {
+    problems.push({
+      kind: "invalidValue",
+      location: row.location,
+      row: row.row,
+      id: row.id,
+      message: `${field} "${value}" is not a date-time`
+    });
+    return null;
+  }
 }
