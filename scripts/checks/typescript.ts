@@ -1,6 +1,7 @@
 /**
  * Step "tsc": type-checks everything (tsconfig.json: LWC sources, their tests, scripts, preview) and
- * then compiles the LWC sources in place to the .js the platform deploys (the build tsconfig).
+ * compiles the LWC sources in place to the .js the platform deploys (the build tsconfig, which
+ * emits nothing when it has errors: noEmitOnError).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -79,7 +80,10 @@ export async function runTsc(
   return problems;
 }
 
-/** Type-check first (no output), then build the LWC .js files; stops after the first that fails. */
+/**
+ * Type-check everything (no output) and build the LWC .js files. The two tsc runs are independent,
+ * so they run side by side; the problems of both are reported.
+ */
 export async function checkTypeScript(
   root: string,
   projects: { typecheck?: string; build?: string } = {
@@ -87,12 +91,18 @@ export async function checkTypeScript(
     build: BUILD_PROJECT
   }
 ): Promise<Problem[]> {
-  if (projects.typecheck) {
-    const problems = await runTsc(root, projects.typecheck, { noEmit: true });
-    if (problems.length > 0) return problems;
-  }
-  if (projects.build) {
-    return runTsc(root, projects.build, { noEmit: false });
-  }
-  return [];
+  const runs = await Promise.all([
+    projects.typecheck
+      ? runTsc(root, projects.typecheck, { noEmit: true })
+      : [],
+    projects.build ? runTsc(root, projects.build, { noEmit: false }) : []
+  ]);
+  // The build repeats the type-check's diagnostics for LWC sources: report each once.
+  const seen = new Set<string>();
+  return runs.flat().filter((p) => {
+    const key = `${p.file}:${p.line}:${p.column}:${p.rule}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
