@@ -143,10 +143,7 @@ export function checkApexSyntax(
         rule: "apex-parser"
       });
     }
-    if (
-      !file.endsWith(".trigger") &&
-      !fs.existsSync(`${path.resolve(root, file)}-meta.xml`)
-    ) {
+    if (!fs.existsSync(`${path.resolve(root, file)}-meta.xml`)) {
       problems.push({
         file: rel(root, file),
         message: `missing its ${path.basename(file)}-meta.xml`,

@@ -7,10 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { rel } from "./lib/files";
+import { packageDirs, rel } from "./lib/files";
 import { lineAt, type Problem } from "./lib/problem";
 import {
   loadProjectIndex,
+  findDirs,
   lwcBundleDirs,
   type ProjectIndex
 } from "./lib/project";
@@ -216,30 +217,65 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
+/** Folders directly under an `lwc` folder that are not bundles: no `<name>.js-meta.xml` inside. */
+export function foldersWithoutMeta(root: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const dir of packageDirs(root)) {
+    for (const lwcDir of findDirs(path.join(root, dir), "lwc")) {
+      for (const entry of fs.readdirSync(lwcDir, { withFileTypes: true })) {
+        if (
+          !entry.isDirectory() ||
+          entry.name.startsWith("__") ||
+          entry.name.startsWith(".")
+        )
+          continue;
+        if (
+          !fs.existsSync(
+            path.join(lwcDir, entry.name, `${entry.name}.js-meta.xml`)
+          )
+        ) {
+          problems.push({
+            file: rel(
+              root,
+              path.join(lwcDir, entry.name, `${entry.name}.js-meta.xml`)
+            ),
+            message: `missing: the folder ${entry.name} is not an LWC bundle without it`,
+            rule: RULE
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 /** Schema (lwc-bundle.xsd) for every bundle's js-meta.xml, then the semantic checks of those that pass. */
 export async function checkLwcMeta(
   root: string,
-  bundleDirs: string[] = lwcBundleDirs(root),
+  bundleDirs?: string[],
   options: { standardFields?: string; maxApiVersion?: number } = {}
 ): Promise<Problem[]> {
-  if (bundleDirs.length === 0) return [];
-  const documents: XmlDocument[] = bundleDirs.map((dir) => {
+  const problems = bundleDirs === undefined ? foldersWithoutMeta(root) : [];
+  const dirs = bundleDirs ?? lwcBundleDirs(root);
+  if (dirs.length === 0) return problems;
+  const documents: XmlDocument[] = dirs.map((dir) => {
     const metaFile = path.join(dir, `${path.basename(dir)}.js-meta.xml`);
     return {
       file: rel(root, metaFile),
       contents: fs.readFileSync(metaFile, "utf8")
     };
   });
-  const problems = await validateWithXsd(
+  const schemaProblems = await validateWithXsd(
     documents,
     fs.readFileSync(LWC_BUNDLE_XSD, "utf8"),
     RULE
   );
-  const invalid = new Set(problems.map((p) => p.file));
+  problems.push(...schemaProblems);
+  const invalid = new Set(schemaProblems.map((p) => p.file));
   const index = loadProjectIndex(root, {
     standardFields: options.standardFields
   });
-  for (const [i, dir] of bundleDirs.entries()) {
+  for (const [i, dir] of dirs.entries()) {
     if (!invalid.has(documents[i].file))
       problems.push(...checkBundleMeta(root, dir, index, options));
   }
