@@ -8,6 +8,10 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import {
+  BYPASS_PERMISSION_SET,
+  USER_PERMISSION_SET
+} from "../gates/generate/permissions";
+import {
   SF_ENV,
   describeSfFailure,
   formatCommand,
@@ -26,8 +30,9 @@ export const DEFAULT_ALIAS = "stage-gates";
 export const DEFAULT_DURATION_DAYS = 7;
 export const SCRATCH_DEF = "config/project-scratch-def.json";
 export const DATA_PLAN = "data/sample-data-plan.json";
-export const USER_PERMSET = "Stage_Gates_User";
-export const BYPASS_PERMSET = "Stage_Gates_Bypass";
+/** The generator's permission sets: the reps' one and the bypass. */
+export const USER_PERMSET = USER_PERMISSION_SET;
+export const BYPASS_PERMSET = BYPASS_PERMISSION_SET;
 /** The deal the org opens on: mid-pipeline, with a checklist partly met. */
 export const OPEN_ON_OPPORTUNITY =
   "Acme — Needs Analysis (in progress: budget not confirmed)";

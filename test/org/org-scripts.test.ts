@@ -288,6 +288,68 @@ describe("npm run org:create", () => {
   });
 });
 
+describe("the installed Salesforce CLI knows every command and flag the scripts use", () => {
+  interface ManifestFlag {
+    type: "boolean" | "option";
+    multiple?: boolean;
+  }
+  const commandsById = new Map<string, Record<string, ManifestFlag>>();
+  const salesforceDir = path.join(PROJECT_DIR, "node_modules", "@salesforce");
+  for (const pkg of fs.readdirSync(salesforceDir)) {
+    const manifest = path.join(salesforceDir, pkg, "oclif.manifest.json");
+    if (!fs.existsSync(manifest)) continue;
+    const { commands } = JSON.parse(fs.readFileSync(manifest, "utf8")) as {
+      commands: Record<string, { flags: Record<string, ManifestFlag> }>;
+    };
+    for (const [id, command] of Object.entries(commands)) {
+      commandsById.set(id, command.flags);
+    }
+  }
+
+  test("create (with open), deploy and delete", () => {
+    expect(commandsById.size).toBeGreaterThan(50);
+    const state = path.join(tmp, "state.json");
+    const calls = [
+      ...runOrg(["create", "--dev-hub", "hub"], { FAKE_SF_STATE: state }).calls,
+      ...runOrg(["deploy", "--target-org", "stage-gates"], {
+        FAKE_SF_STATE: state
+      }).calls,
+      ...runOrg(["delete"], { FAKE_SF_STATE: state }).calls
+    ].filter((c) => c.tool === "sf");
+    expect(calls.length).toBeGreaterThan(12);
+    for (const call of calls) {
+      const words: string[] = [];
+      let i = 0;
+      while (i < call.argv.length && !call.argv[i].startsWith("-"))
+        words.push(call.argv[i++]);
+      const id = words.join(":");
+      const flags = commandsById.get(id);
+      expect({ id, known: flags !== undefined }).toEqual({ id, known: true });
+      const seen = new Set<string>();
+      while (i < call.argv.length) {
+        const name = call.argv[i].replace(/^--/, "");
+        const flag = flags?.[name];
+        expect({ id, flag: name, known: flag !== undefined }).toEqual({
+          id,
+          flag: name,
+          known: true
+        });
+        expect({
+          id,
+          flag: name,
+          repeated: seen.has(name) && !flag?.multiple
+        }).toEqual({
+          id,
+          flag: name,
+          repeated: false
+        });
+        seen.add(name);
+        i += flag?.type === "option" ? 2 : 1;
+      }
+    }
+  });
+});
+
 describe("npm run org:deploy", () => {
   test("builds, checks generated metadata and deploys to the default org; the same again on a re-run", () => {
     const expected = [
