@@ -258,6 +258,10 @@ export function auditRecords(
     return acc;
   };
 
+  const outcomeCounts = new Map<
+    string,
+    { failing: number; notChecked: number }
+  >();
   const auditOne = makeAuditor(runtime, input, today, problems);
   const total = input.records.length;
   for (let i = 0; i < total; i++) {
@@ -340,41 +344,50 @@ export function auditRecords(
       acc.summary.overdue++;
       totals.overdue++;
     }
-    for (const r of requiredFor(process, row.stage)) {
-      const c = r.criterion;
-      let cacc = criteria.get(c.id);
-      if (!cacc) {
-        cacc = {
-          order: mapOrder.get(c.id) ?? Number.MAX_SAFE_INTEGER,
-          summary: {
-            id: c.id,
-            label: c.label,
-            process: process.name,
-            stage: r.stage,
-            list: r.list,
-            mode: criterionMode(c) === "warn" ? "warn" : "enforce",
-            required: 0,
-            failing: 0,
-            shareFailing: 0,
-            notChecked: 0
-          }
-        };
-        criteria.set(c.id, cacc);
-      }
-      cacc.summary.required++;
-    }
     for (const o of audit.outcomes) {
-      const cacc = criteria.get(o.id);
-      if (cacc) {
-        if (o.verdict === "unmet") {
-          cacc.summary.failing++;
-        } else {
-          cacc.summary.notChecked++;
-        }
+      const counter = outcomeCounts.get(o.id) ?? { failing: 0, notChecked: 0 };
+      outcomeCounts.set(o.id, counter);
+      if (o.verdict === "unmet") {
+        counter.failing++;
+      } else {
+        counter.notChecked++;
       }
     }
   }
   options.onProgress?.(total, total);
+
+  // A criterion is required of every deal in a stage whose required list holds it.
+  for (const [process, byName] of stages) {
+    for (const [stage, acc] of byName) {
+      if (acc.summary.count === 0) {
+        continue;
+      }
+      for (const r of requiredFor(process, stage)) {
+        const c = r.criterion;
+        let cacc = criteria.get(c.id);
+        if (!cacc) {
+          const counted = outcomeCounts.get(c.id);
+          cacc = {
+            order: mapOrder.get(c.id) ?? Number.MAX_SAFE_INTEGER,
+            summary: {
+              id: c.id,
+              label: c.label,
+              process: process.name,
+              stage: r.stage,
+              list: r.list,
+              mode: criterionMode(c) === "warn" ? "warn" : "enforce",
+              required: 0,
+              failing: counted?.failing ?? 0,
+              shareFailing: 0,
+              notChecked: counted?.notChecked ?? 0
+            }
+          };
+          criteria.set(c.id, cacc);
+        }
+        cacc.summary.required += acc.summary.count;
+      }
+    }
+  }
 
   const byStage: StageSummary[] = [];
   for (const process of runtime.processes) {
