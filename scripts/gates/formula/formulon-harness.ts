@@ -130,6 +130,11 @@ export interface PreparedFormula {
   /** Lifted string literals: variable name → text. */
   texts: Record<string, string>;
   identifiers: string[];
+  /**
+   * When the formula is AND(t1, ..., tn) at the top: each argument with its
+   * identifiers, for evaluateTerms (short-circuit and memoisation).
+   */
+  terms?: { text: string; identifiers: string[] }[];
 }
 
 const IDENT = "[A-Za-z][A-Za-z0-9_]*";
@@ -238,7 +243,49 @@ export function prepareFormula(
     })
     .join("");
   const identifiers = extract(rewritten);
-  return { source: formula, rewritten, texts, identifiers };
+  const args = topLevelAndArguments(rewritten);
+  const terms = args?.map((text) => ({ text, identifiers: extract(text) }));
+  return { source: formula, rewritten, texts, identifiers, terms };
+}
+
+/** The arguments of a formula that is one AND(...) call (split at top-level commas), else undefined. */
+export function topLevelAndArguments(formula: string): string[] | undefined {
+  const text = formula.trim();
+  const open = /^AND\s*\(/i.exec(text);
+  if (!open || !text.endsWith(")")) {
+    return undefined;
+  }
+  const args: string[] = [];
+  let depth = 0;
+  let start = open[0].length;
+  let quote: string | undefined;
+  for (let i = start; i < text.length; i++) {
+    const ch = text[i];
+    if (quote) {
+      if (ch === "\\") {
+        i += 1;
+      } else if (ch === quote) {
+        quote = undefined;
+      }
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+    } else if (ch === "(") {
+      depth += 1;
+    } else if (ch === ")") {
+      if (depth === 0) {
+        if (i !== text.length - 1) {
+          return undefined; // AND(...) is only part of the formula
+        }
+        args.push(text.slice(start, i).trim());
+      } else {
+        depth -= 1;
+      }
+    } else if (ch === "," && depth === 0) {
+      args.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  return args.length > 0 && args.every((a) => a !== "") ? args : undefined;
 }
 
 function isBlank(value: unknown): boolean {
@@ -452,6 +499,57 @@ export function evaluatePrepared(
     );
   }
   return result.value === true;
+}
+
+/** Memoised term results: term text and bound values → formulon's result. */
+export type TermCache = Map<string, boolean>;
+
+/**
+ * Like evaluatePrepared, for a formula of the form AND(t1, ..., tn): evaluates
+ * the terms in order with formulon, stops at the first FALSE, and memoises each
+ * term's result by its text and the values bound to its identifiers (formulon
+ * is deterministic). The whole formula was parsed by formulon in
+ * prepareFormula, so its syntax is still checked. Falls back to
+ * evaluatePrepared for other formulas.
+ */
+export function evaluateTerms(
+  prepared: PreparedFormula,
+  fieldTypes: HarnessFieldTypes,
+  record: HarnessRecord,
+  cache: TermCache = new Map()
+): boolean {
+  if (!prepared.terms) {
+    return evaluatePrepared(prepared, fieldTypes, record);
+  }
+  const vars = bindRecord(prepared, fieldTypes, record);
+  for (const term of prepared.terms) {
+    const bound: Record<string, Literal> = {};
+    for (const id of term.identifiers) {
+      bound[id] = vars[id];
+    }
+    const key = `${term.text}\u0000${JSON.stringify(term.identifiers.map((id) => [vars[id].dataType, vars[id].value]))}`;
+    let value = cache.get(key);
+    if (value === undefined) {
+      const result = parse(term.text, bound);
+      if (result.type === "error") {
+        throw new Error(`formulon: ${result.message} in: ${term.text}`);
+      }
+      if (result.dataType !== "checkbox") {
+        throw new Error(
+          `A term is not boolean (${result.dataType}): ${term.text}`
+        );
+      }
+      value = result.value === true;
+      if (cache.size > 200000) {
+        cache.clear();
+      }
+      cache.set(key, value);
+    }
+    if (!value) {
+      return false;
+    }
+  }
+  return true;
 }
 
 /** Evaluates a Salesforce boolean formula (validation rule error condition) for one record save. */

@@ -190,9 +190,18 @@ export function writeGenerated(
   const toWrite = differences
     .filter((d) => d.kind !== "stale")
     .map((d) => d.path);
-  const toDelete = differences
+  const stale = differences
     .filter((d) => d.kind === "stale")
     .map((d) => d.path);
+  // The compiled .js beside a stale generated .ts (npm run build output) goes with it.
+  const compiled = stale
+    .filter((rel) => rel.endsWith(".ts"))
+    .map((rel) => rel.replace(/\.ts$/, ".js"))
+    .filter((rel) => {
+      const file = path.join(outDir, ...rel.split("/"));
+      return fs.existsSync(file) && isGeneratedContent(readHead(file));
+    });
+  const toDelete = [...stale, ...compiled];
   const suffix = `.stage-gates-${process.pid}-${Date.now()}`;
   const abs = (rel: string): string => path.join(outDir, ...rel.split("/"));
 
@@ -270,7 +279,7 @@ export function writeGenerated(
   }
   return {
     written: toWrite,
-    deleted: toDelete,
+    deleted: stale,
     unchanged: files.length - toWrite.length
   };
 }
