@@ -24,6 +24,8 @@ import {
   type Exec,
   type SfJson
 } from "./sf";
+import { formatProblem } from "../gates/load";
+import { validateDataPlan } from "./validate-data-plan";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_ALIAS = "stage-gates";
@@ -64,6 +66,8 @@ export interface OrgOptions {
   open: boolean;
   targetOrg?: string;
   devHub?: string;
+  /** The data plan to check and import (tests point it elsewhere; the post-import Apex expects the sample data). */
+  dataPlan?: string;
 }
 
 export class UsageError extends Error {}
@@ -202,16 +206,32 @@ function hintFor(lines: readonly string[]): string | undefined {
   return HINTS.find((h) => h.match.test(text))?.hint;
 }
 
-function buildSteps(): Step[] {
+function buildSteps(dataPlan?: string): Step[] {
   return [
     {
       title: "Compile the LWC TypeScript to JavaScript",
       run: (ctx) => ctx.npm(["run", "build"])
     },
     {
-      title:
-        "Check that the generated metadata matches config/stage-gates.json",
-      run: (ctx) => ctx.npm(["run", "gates", "--", "generate", "--check"])
+      title: dataPlan
+        ? `Check that the generated metadata matches config/stage-gates.json and that ${dataPlan} is valid`
+        : "Check that the generated metadata matches config/stage-gates.json",
+      run: (ctx) => {
+        ctx.npm(["run", "gates", "--", "generate", "--check"]);
+        if (dataPlan) {
+          // Offline, before an org is created: the import must not fail half-way.
+          const { problems, records } = validateDataPlan(dataPlan, {
+            projectDir: PROJECT_DIR
+          });
+          if (problems.length > 0) {
+            throw new StepFailure(
+              [`${dataPlan} has problems:`, ...problems.map(formatProblem)],
+              "Fix the data files under data/ (npx tsx scripts/org/validate-data-plan.ts checks them)."
+            );
+          }
+          ctx.note(`${dataPlan}: ${records.length} records, valid.`);
+        }
+      }
     }
   ];
 }
@@ -340,8 +360,9 @@ function removeBypassStep(alias: string): Step {
 
 export function createSteps(options: OrgOptions): Step[] {
   const alias = options.alias;
+  const dataPlan = options.dataPlan ?? DATA_PLAN;
   return [
-    ...buildSteps(),
+    ...buildSteps(dataPlan),
     scratchOrgStep(options),
     ...deploySteps(["--target-org", alias]),
     {
@@ -380,7 +401,7 @@ export function createSteps(options: OrgOptions): Step[] {
       }
     },
     {
-      title: `Import the sample data (${DATA_PLAN}) with the bypass: deals at late stages and deals that miss their gates`,
+      title: `Import the sample data (${dataPlan}) with the bypass: deals at late stages and deals that miss their gates`,
       run: (ctx) => {
         const existing = findOpportunity(ctx, alias, OPEN_ON_OPPORTUNITY);
         if (existing) {
@@ -395,7 +416,7 @@ export function createSteps(options: OrgOptions): Step[] {
           "import",
           "tree",
           "--plan",
-          DATA_PLAN,
+          dataPlan,
           "--target-org",
           alias
         ]);

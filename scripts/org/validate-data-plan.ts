@@ -354,8 +354,13 @@ export function validateDataPlan(
   opts: ValidateOptions = {}
 ): ValidatedPlan {
   const projectDir = opts.projectDir ?? path.resolve(__dirname, "..", "..");
-  const display = (abs: string): string =>
-    path.relative(projectDir, abs).split(path.sep).join("/");
+  // Inside the project: relative (posix); elsewhere: absolute.
+  const display = (abs: string): string => {
+    const relative = path.relative(projectDir, abs);
+    return relative.startsWith("..") || path.isAbsolute(relative)
+      ? abs
+      : relative.split(path.sep).join("/");
+  };
   const report = new Reporter(display);
   const records: PlanRecord[] = [];
 

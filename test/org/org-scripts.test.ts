@@ -8,7 +8,11 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  DEFAULT_ALIAS,
+  DEFAULT_DURATION_DAYS,
+  createSteps,
   main,
+  runSteps,
   OPEN_ON_OPPORTUNITY,
   type RunEnvironment
 } from "../../scripts/org/org";
@@ -262,6 +266,55 @@ describe("npm run org:create", () => {
     );
     expect(run.err).toContain("npm run build exited with code 1");
     expect(commands(run.calls)).toEqual(["npm run build"]);
+  });
+
+  test("an invalid data plan stops before any org is created, with the file, JSON path and line", () => {
+    const plan = path.join(tmp, "plan.json");
+    fs.writeFileSync(
+      path.join(tmp, "Account.json"),
+      JSON.stringify(
+        {
+          records: [
+            {
+              attributes: { type: "Account", referenceId: "AcmeRef1" },
+              Nmae: "Acme"
+            }
+          ]
+        },
+        null,
+        2
+      )
+    );
+    fs.writeFileSync(
+      plan,
+      JSON.stringify([{ sobject: "Account", files: ["Account.json"] }])
+    );
+    const out: string[] = [];
+    const err: string[] = [];
+    const options = {
+      alias: DEFAULT_ALIAS,
+      durationDays: DEFAULT_DURATION_DAYS,
+      open: false,
+      dataPlan: plan
+    };
+    const code = runSteps("create", createSteps(options), options, {
+      exec: spawnExec,
+      env: fakeEnv(),
+      cwd: PROJECT_DIR,
+      out: (l) => out.push(l),
+      err: (l) => err.push(l)
+    });
+    expect(code).toBe(1);
+    const text = err.join("\n");
+    expect(text).toContain("✖ Step 2/11 failed");
+    expect(text).toMatch(
+      /Account\.json:8: \$\.records\[0\]\.Nmae: Account has no field "Nmae"/
+    );
+    expect(text).toMatch(/Account requires Name/);
+    expect(commands(readCalls())).toEqual([
+      "npm run build",
+      "npm run gates -- generate --check"
+    ]);
   });
 
   test("stale generated metadata stops before any sf call", () => {
