@@ -16,7 +16,6 @@ import {
   DEFAULT_LWC_DIR,
   DEFAULT_OUT_DIR,
   FORCE_APP,
-  PREVIEW_DIR,
   PREVIEW_MODULES,
   PREVIEW_SRC,
   PROJECT_DIR,
@@ -37,7 +36,9 @@ export interface BuildOptions {
   entries?: Record<string, string>;
   /** Folders the `c` namespace resolves to, first match wins. Defaults to force-app's lwc folder. */
   lwcDirs?: string[];
-  /** Sample data folder (sObject tree files). Defaults to data/, or preview/seed when data/ has none. */
+  /** Metadata folder (classes, labels, objects, customPermissions) imports are checked against. Defaults to force-app/main/default. */
+  forceAppDir?: string;
+  /** Sample data folder (sObject tree files, as `sf data import tree` takes them). Defaults to data/. */
   dataDir?: string;
   outDir?: string;
   /** "development" (LWC's dev-mode checks, the default) or "production". */
@@ -58,16 +59,7 @@ export const DEFAULT_ENTRIES: Readonly<Record<string, string>> = {
   "bench-card": path.join(PREVIEW_SRC, "bench-card.ts")
 };
 
-function hasTreeFiles(dir: string): boolean {
-  return (
-    fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.endsWith(".json"))
-  );
-}
-
-export function defaultDataDir(): string {
-  const data = path.join(PROJECT_DIR, "data");
-  return hasTreeFiles(data) ? data : path.join(PREVIEW_DIR, "seed");
-}
+export const DEFAULT_DATA_DIR = path.join(PROJECT_DIR, "data");
 
 function pageHtml(entry: string, title: string): string {
   return `<!doctype html>
@@ -104,9 +96,10 @@ export async function buildPreview(
   const mode = options.mode ?? "development";
   const warnings: string[] = [];
 
-  const schema = loadPreviewSchema();
-  const dataDir = options.dataDir ?? defaultDataDir();
-  const seed = loadSeed(dataDir, schema, { forceAppDir: FORCE_APP });
+  const forceAppDir = path.resolve(options.forceAppDir ?? FORCE_APP);
+  const schema = loadPreviewSchema(PROJECT_DIR, forceAppDir);
+  const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
+  const seed = loadSeed(dataDir, schema, { forceAppDir });
   log(`Sample data: ${seed.source} (${seed.records.length} records)`);
 
   const bundle = await rollup({
@@ -120,9 +113,9 @@ export async function buildPreview(
       platformPlugin({
         lwcDirs,
         schema,
-        labels: loadCustomLabels(FORCE_APP),
-        apexMethods: loadAuraEnabledMethods(FORCE_APP),
-        customPermissions: loadCustomPermissions(FORCE_APP),
+        labels: loadCustomLabels(forceAppDir),
+        apexMethods: loadAuraEnabledMethods(forceAppDir),
+        customPermissions: loadCustomPermissions(forceAppDir),
         virtual: {
           seed: `export default ${JSON.stringify(seed)};`,
           schema: `export default ${JSON.stringify(schema)};`

@@ -74,6 +74,16 @@ export const PLATFORM_MODULES: Readonly<Record<string, string>> = {
   "@salesforce/apex": "apex.ts"
 };
 
+/**
+ * Base-component feature gates the npm package opens (its stub opens every gate)
+ * that cannot work on a page with synthetic shadow, as Lightning Experience runs:
+ * the combobox's ElementInternals gate makes lightning-combobox throw
+ * "attachInternals API is not supported in synthetic shadow".
+ */
+export const CLOSED_GATES: readonly string[] = [
+  "@salesforce/gate/bc.260.enableComboboxElementInternals"
+];
+
 /** Generated stand-ins: `@salesforce/<kind>/<name>`. */
 const SCOPED_KINDS = [
   "apex",
@@ -241,6 +251,11 @@ export function platformPlugin(ctx: PlatformContext): Plugin {
           this.error(`Unknown build-provided module "${importee}"`);
         }
         return VIRTUAL_PREFIX + importee.slice("preview:".length);
+      }
+      if (CLOSED_GATES.includes(importee)) {
+        const id = VIRTUAL_PREFIX + importee;
+        generated.set(id, "export default { isOpen: () => false };");
+        return id;
       }
       if (!isProjectCode(importer)) {
         return null;

@@ -65,6 +65,7 @@ export function onChange(listener: ChangeListener): () => void {
 }
 
 function notify(ids: string[]): void {
+  persist();
   for (const listener of Array.from(listeners)) {
     listener(ids);
   }
@@ -563,4 +564,61 @@ function loadSeed(): void {
   }
 }
 
-loadSeed();
+// ---------------------------------------------------------------------------
+// Persistence: the org survives a reload of the tab (switching the running user
+// reloads the page) until the sample data is reset or the preview rebuilt.
+// ---------------------------------------------------------------------------
+
+const STORAGE_KEY = "stage-gates-preview-org";
+
+interface Snapshot {
+  version: string;
+  nextSerial: number;
+  records: [string, StoredRecord][];
+}
+
+function storage(): Storage | undefined {
+  try {
+    return typeof sessionStorage === "undefined" ? undefined : sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function seedVersion(): string {
+  return `${seed.source}@${seed.loadedAt}`;
+}
+
+function persist(): void {
+  const snapshot: Snapshot = {
+    version: seedVersion(),
+    nextSerial,
+    records: Array.from(records.entries())
+  };
+  storage()?.setItem(STORAGE_KEY, JSON.stringify(snapshot));
+}
+
+function restore(): boolean {
+  const raw = storage()?.getItem(STORAGE_KEY);
+  if (!raw) {
+    return false;
+  }
+  const snapshot = JSON.parse(raw) as Snapshot;
+  if (snapshot.version !== seedVersion()) {
+    return false;
+  }
+  nextSerial = snapshot.nextSerial;
+  for (const [id, record] of snapshot.records) {
+    records.set(id, record);
+  }
+  return true;
+}
+
+/** Forgets every change: the next load starts again from the sample data. */
+export function resetToSampleData(): void {
+  storage()?.removeItem(STORAGE_KEY);
+}
+
+if (!restore()) {
+  loadSeed();
+}

@@ -38,8 +38,11 @@ export default class InputField extends LightningElement {
     return this._value;
   }
   set value(v: unknown) {
-    this._value = v;
-    this.valueSetByParent = true;
+    // An unset attribute (undefined) keeps the record's value.
+    if (v !== undefined) {
+      this._value = v;
+      this.valueSetByParent = true;
+    }
   }
 
   private readonly handle: FieldHandle = {

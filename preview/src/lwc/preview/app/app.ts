@@ -1,5 +1,11 @@
 import { LightningElement } from "lwc";
-import { MAP, onChange, query, recordTypeOf } from "../../../platform/org";
+import {
+  MAP,
+  onChange,
+  query,
+  recordTypeOf,
+  resetToSampleData
+} from "../../../platform/org";
 import {
   NAVIGATE_EVENT,
   urlFor,
@@ -9,6 +15,7 @@ import {
   SHOW_TOAST_EVENT,
   type ShowToastEventInit
 } from "../../../platform/platformShowToastEvent";
+import { decodeDefaultFieldValues } from "../../../platform/pageReferenceUtils";
 import { RefreshEventName, refreshView } from "../../../platform/refresh";
 import { refreshRecords } from "../../../platform/uiRecordApi";
 import {
@@ -45,6 +52,7 @@ export default class App extends LightningElement {
   deals: { label: string; value: string }[] = [];
   toasts: Toast[] = [];
   notices: Notice[] = [];
+  newRecord?: { objectApiName: string; defaults: Record<string, string> };
   private nextKey = 1;
   private stopOrg?: () => void;
 
@@ -87,11 +95,6 @@ export default class App extends LightningElement {
     return this.deals.length > 0;
   }
 
-  get mapSummary(): string {
-    const names = MAP.processes.map((p) => p.name).join(", ");
-    return `Process map: ${names}`;
-  }
-
   get processName(): string {
     const deal = query("Opportunity", (f) => f.Id === this.recordId)[0];
     return deal
@@ -102,7 +105,7 @@ export default class App extends LightningElement {
   private loadDeals(): void {
     this.deals = query("Opportunity")
       .map((r) => ({
-        label: `${String(r.fields.Name)} — ${String(r.fields.StageName ?? "")}`,
+        label: String(r.fields.Name),
         value: String(r.fields.Id)
       }))
       .sort((a, b) => a.label.localeCompare(b.label));
@@ -141,6 +144,11 @@ export default class App extends LightningElement {
     }
     // Permission imports are read when modules load: a new "login" reloads the page.
     location.assign(url.toString());
+  }
+
+  handleReset(): void {
+    resetToSampleData();
+    location.reload();
   }
 
   /** After the shell changes related records: refresh the view, as a record page does. */
@@ -191,21 +199,61 @@ export default class App extends LightningElement {
 
   private navigate(ref: PageReference): void {
     const a = ref.attributes ?? {};
-    const isDeal =
+    const action = String(a.actionName ?? "view");
+    if (
       ref.type === "standard__recordPage" &&
-      typeof a.recordId === "string" &&
-      this.deals.some((d) => d.value === a.recordId);
-    if (isDeal && (a.actionName ?? "view") === "view") {
+      action === "view" &&
+      this.deals.some((d) => d.value === a.recordId)
+    ) {
       this.openRecord(String(a.recordId));
       return;
     }
-    this.notices = [
-      {
-        key: this.nextKey++,
-        text: `Navigation requested: ${urlFor(ref)} (the preview stays on this page)`
-      },
-      ...this.notices
-    ].slice(0, 3);
+    if (
+      ref.type === "standard__objectPage" &&
+      action === "new" &&
+      typeof a.objectApiName === "string"
+    ) {
+      const encoded = ref.state?.defaultFieldValues;
+      this.newRecord = {
+        objectApiName: a.objectApiName,
+        defaults:
+          typeof encoded === "string" ? decodeDefaultFieldValues(encoded) : {}
+      };
+      return;
+    }
+    if (
+      ref.type === "standard__recordRelationshipPage" &&
+      a.recordId === this.recordId
+    ) {
+      const lists = this.template?.querySelector("preview-related-lists") as
+        (HTMLElement & { showList(name: string): boolean }) | null;
+      if (lists?.showList(String(a.relationshipApiName))) {
+        return;
+      }
+    }
+    this.addNotice(
+      `Navigation requested: ${urlFor(ref)} (the preview stays on this page)`
+    );
+  }
+
+  private addNotice(text: string): void {
+    this.notices = [{ key: this.nextKey++, text }, ...this.notices].slice(0, 3);
+  }
+
+  handleNewRecordClose(): void {
+    this.newRecord = undefined;
+  }
+
+  /** A record created from the new-record modal: as on a record page, a toast and a view refresh. */
+  async handleNewRecordCreated(
+    event: CustomEvent<{ id: string; objectLabel: string }>
+  ): Promise<void> {
+    this.newRecord = undefined;
+    this.showToast({
+      title: `${event.detail.objectLabel} was created.`,
+      variant: "success"
+    });
+    await this.refresh();
   }
 
   handleNoticeClose(event: Event): void {

@@ -344,6 +344,19 @@ export default class RelatedLists extends LightningElement {
     this.newFileTitle = "";
   }
 
+  /** Shows the related list of a relationship (as a related-list page would); false when the page has none. */
+  @api
+  showList(relationship: string): boolean {
+    const card = this.template?.querySelector(
+      `[data-relationship="${relationship}"]`
+    );
+    if (!card) {
+      return false;
+    }
+    card.scrollIntoView({ block: "start" });
+    return true;
+  }
+
   get hasError(): boolean {
     return this.error !== "";
   }
