@@ -74,6 +74,11 @@ export function treeFiles(dataDir: string): {
   files: string[];
   source: string;
 } {
+  if (!fs.existsSync(dataDir)) {
+    throw new Error(
+      `No sample data: ${relativeToProject(dataDir)} does not exist (the preview seeds its org from the sObject tree files there)`
+    );
+  }
   const entries = fs
     .readdirSync(dataDir)
     .filter((f) => f.endsWith(".json"))
