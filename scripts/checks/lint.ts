@@ -91,7 +91,7 @@ export async function checkPrettier(
   patterns: string[] = PRETTIER_GLOBS,
   options: { ignoreFiles?: boolean } = {}
 ): Promise<Problem[]> {
-  const args = ["--check", "--no-error-on-unmatched-pattern"];
+  const args = ["--check", "--no-color", "--no-error-on-unmatched-pattern"];
   if (options.ignoreFiles === false)
     args.push("--ignore-path", path.join(root, ".no-ignore-file"));
   const result = await exec(toolBin("prettier"), [...args, ...patterns], {

@@ -6,7 +6,13 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** Runs a command to completion and captures its output (never throws on a non-zero exit). */
+// Colour codes that tools add when they think they print to a terminal (e.g. under CI=true).
+const ANSI = /\u001b\[[0-9;]*m/g;
+
+/**
+ * Runs a command to completion and captures its output without colour codes (never throws on a
+ * non-zero exit).
+ */
 export function exec(
   command: string,
   args: string[],
@@ -15,7 +21,7 @@ export function exec(
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: { ...(options.env ?? process.env), NO_COLOR: "1", FORCE_COLOR: "0" },
       stdio: ["ignore", "pipe", "pipe"]
     });
     let stdout = "";
@@ -28,7 +34,11 @@ export function exec(
       .on("data", (chunk: string) => (stderr += chunk));
     child.on("error", reject);
     child.on("close", (code, signal) =>
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr })
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout: stdout.replace(ANSI, ""),
+        stderr: stderr.replace(ANSI, "")
+      })
     );
   });
 }
