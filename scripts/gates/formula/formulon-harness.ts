@@ -501,6 +501,40 @@ export function evaluatePrepared(
   return result.value === true;
 }
 
+/** Memoised formulon results: formula text and bound values → value. */
+export type ValueCache = Map<string, unknown>;
+
+/**
+ * Evaluates a prepared formula of any type (number, text, checkbox, date) and
+ * returns formulon's value; results are memoised in `cache` by the formula and
+ * the values bound to its identifiers. Throws on a formulon error.
+ */
+export function evaluatePreparedValue(
+  prepared: PreparedFormula,
+  fieldTypes: HarnessFieldTypes,
+  record: HarnessRecord,
+  cache?: ValueCache
+): unknown {
+  const vars = bindRecord(prepared, fieldTypes, record);
+  const key = cache
+    ? `${prepared.rewritten}\u0000${JSON.stringify(prepared.identifiers.map((id) => [vars[id].dataType, vars[id].value]))}`
+    : "";
+  if (cache?.has(key)) {
+    return cache.get(key);
+  }
+  const result = parse(prepared.rewritten, vars);
+  if (result.type === "error") {
+    throw new Error(`formulon: ${result.message} in: ${prepared.rewritten}`);
+  }
+  if (cache) {
+    if (cache.size > 200000) {
+      cache.clear();
+    }
+    cache.set(key, result.value);
+  }
+  return result.value;
+}
+
 /** Memoised term results: term text and bound values → formulon's result. */
 export type TermCache = Map<string, boolean>;
 
