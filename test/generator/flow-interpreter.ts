@@ -61,7 +61,10 @@ function dropLayoutText(value: unknown): unknown {
   if (value && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value as Xml)
-        .filter(([key, v]) => !(key === "#text" && typeof v === "string" && v.trim() === ""))
+        .filter(
+          ([key, v]) =>
+            !(key === "#text" && typeof v === "string" && v.trim() === "")
+        )
         .map(([key, v]) => [key, dropLayoutText(v)])
     );
   }
