@@ -14,6 +14,9 @@ import {
   renderProcessMap
 } from "../../scripts/docs/process-map-doc";
 
+// Child processes (tsx, the fake sf): slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const SMALL_MAP = "test/docs/fixtures/small-map.json";
 const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");

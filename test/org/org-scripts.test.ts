@@ -18,6 +18,9 @@ import {
 } from "../../scripts/org/org";
 import { spawnExec } from "../../scripts/org/sf";
 
+// Child processes (tsx, the fake sf): slow on a loaded machine.
+jest.setTimeout(60_000);
+
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const FAKE_DIR = path.join(PROJECT_DIR, "test", "fixtures", "fake-sf");
 
