@@ -47,7 +47,20 @@ function isSaveError(error: unknown): error is RecordSaveError {
  * like any other save), and an edit form for the fields the process map reads.
  */
 export default class RecordDetail extends LightningElement {
-  @api recordId = "";
+  private _recordId = "";
+
+  @api
+  get recordId(): string {
+    return this._recordId;
+  }
+  set recordId(value: string) {
+    if (value !== this._recordId) {
+      // Another record page: nothing of the previous one's edits or errors carries over.
+      this.saveErrors = [];
+      this.editing = false;
+    }
+    this._recordId = value;
+  }
 
   record?: RecordRepresentation;
   loadError = "";
