@@ -541,6 +541,15 @@ function makeContext(options: OrgOptions, rt: RunEnvironment): StepContext {
         }
         throw new StepFailure(lines, hintFor(lines));
       }
+      if (ok) {
+        for (const warning of Array.isArray(json?.warnings)
+          ? json.warnings
+          : []) {
+          if (typeof warning === "string" && warning.trim() !== "") {
+            ctx.note(`sf warning: ${warning.trim()}`);
+          }
+        }
+      }
       return { ok, json, run };
     },
     npm: (args) => {

@@ -124,6 +124,10 @@ describe("npm run org:create", () => {
     );
     expect(run.out).toMatch(/Stage_Gates_Bypass removed/);
     expect(run.out).toContain("Skipped (--no-open)");
+    // sf's own warnings are passed on
+    expect(run.out).toContain(
+      "sf warning: The plan contains the 'saveRefs' and/or 'resolveRefs' properties."
+    );
     expect(
       run.calls.some((c) => c.argv[0] === "org" && c.argv[1] === "open")
     ).toBe(false);
