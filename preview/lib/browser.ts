@@ -8,7 +8,33 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/**
+ * The browser binary: $CHROMIUM_PATH, else Debian's chromium (what .ci/run installs),
+ * else a Chrome already on the machine (GitHub's Ubuntu runners ship google-chrome).
+ */
+export const CHROMIUM_CANDIDATES: readonly string[] = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/bin/google-chrome",
+  "/usr/bin/google-chrome-stable"
+];
+
+export function chromiumPath(): string {
+  const explicit = process.env.CHROMIUM_PATH;
+  if (explicit) {
+    if (!fs.existsSync(explicit)) {
+      throw new Error(`CHROMIUM_PATH is ${explicit}, which does not exist`);
+    }
+    return explicit;
+  }
+  const found = CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p));
+  if (!found) {
+    throw new Error(
+      `No Chromium found (looked for ${CHROMIUM_CANDIDATES.join(", ")}): install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`
+    );
+  }
+  return found;
+}
 
 const FLAGS = [
   "--headless",
@@ -30,14 +56,10 @@ export interface Browser {
 export async function launchBrowser(
   opts: { width?: number; height?: number } = {}
 ): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM_PATH}: install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`
-    );
-  }
+  const executablePath = chromiumPath();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "preview-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     headless: true,
     args: FLAGS,
     viewport: { width: opts.width ?? 1440, height: opts.height ?? 1000 },
