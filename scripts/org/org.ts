@@ -80,7 +80,8 @@ const USAGE = `Usage:
   --alias          scratch org alias (default ${DEFAULT_ALIAS})
   --duration-days  days before the scratch org expires, 1-30 (default ${DEFAULT_DURATION_DAYS})
   --dev-hub        Dev Hub username or alias (default: the target-dev-hub config)
-  --target-org     org to deploy to / delete (deploy default: your default org)
+  --target-org     org to deploy to / delete (deploy default: your default org;
+                   create: same as --alias)
   --no-open        create: do not open the org in a browser at the end`;
 
 export function parseOptions(args: string[]): {
@@ -128,7 +129,11 @@ export function parseOptions(args: string[]): {
       `--duration-days must be a whole number from 1 to 30 (got "${durationText}").`
     );
   }
-  const alias = values.alias ?? DEFAULT_ALIAS;
+  // org:create names the org it creates: --target-org works there as --alias.
+  const alias =
+    values.alias ??
+    (command === "create" ? values["target-org"] : undefined) ??
+    DEFAULT_ALIAS;
   if (alias.trim() === "") {
     throw new UsageError("--alias must not be empty.");
   }
@@ -658,6 +663,10 @@ export function stepsFor(command: Command, options: OrgOptions): Step[] {
 }
 
 export function main(argv: string[], rt: RunEnvironment): number {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    rt.out(USAGE);
+    return 0;
+  }
   let parsed;
   try {
     parsed = parseOptions(argv);

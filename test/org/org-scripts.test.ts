@@ -497,6 +497,21 @@ describe("npm run org:delete", () => {
 });
 
 describe("arguments", () => {
+  test("--help prints the usage and exits 0", () => {
+    const run = runOrg(["--help"]);
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("npm run org:create [-- --alias A]");
+    expect(run.calls).toEqual([]);
+  });
+
+  test("org:create takes --target-org as the alias of the org it creates", () => {
+    const run = runOrg(["create", "--target-org", "demo", "--no-open"]);
+    expect(run.code).toBe(0);
+    expect(commands(run.calls)).toContain(
+      "sf org create scratch --definition-file config/project-scratch-def.json --alias demo --set-default --duration-days 7 --wait 15 --json"
+    );
+  });
+
   test.each([
     [
       ["create", "--duration-days", "0"],
