@@ -201,8 +201,8 @@ const HINTS: readonly { match: RegExp; hint: string }[] = [
     hint: "Pass --target-org <alias>, or create the scratch org first with npm run org:create."
   },
   {
-    match: /ScratchOrgInfoExpired|LIMIT_EXCEEDED|signup.*limit/i,
-    hint: "The Dev Hub's scratch org limit is reached: delete unused scratch orgs (sf org list --clean)."
+    match: /LIMIT_EXCEEDED|signup.*limit|scratch org limit/i,
+    hint: "The Dev Hub's scratch org limit is reached: delete scratch orgs you no longer need (sf org list, then sf org delete scratch --target-org <alias>)."
   }
 ];
 
