@@ -73,27 +73,37 @@ export function sanitizeSegment(raw: string): string {
   return cleaned === "" ? "X" : cleaned;
 }
 
+/** Shortens a name to `max` characters ending in "_<hash>". */
+export type Shortener = (max: number, hash: string) => string;
+
+/** The default shortener: the name's head, then the hash. */
+export function headAndHash(name: string): Shortener {
+  return (max, hash) =>
+    `${name.slice(0, max - hash.length - 1).replace(/_+$/, "")}_${hash}`;
+}
+
 /**
  * Fits a sanitized name into `max` characters: longer names are cut and get a
  * short hash of `key` (the unshortened identity), so different long names stay
  * different and the same input always gives the same name.
  */
-export function fitApiName(name: string, max: number, key: string): string {
-  if (name.length <= max) {
-    return name;
-  }
-  const hash = stableHash(key);
-  const head = name.slice(0, max - hash.length - 1).replace(/_+$/, "");
-  return `${head}_${hash}`;
+export function fitApiName(
+  name: string,
+  max: number,
+  key: string,
+  shorten: Shortener = headAndHash(name)
+): string {
+  return name.length <= max ? name : shorten(max, stableHash(key));
 }
 
 /**
  * Unique, valid API names for a list of things: `base` is the preferred
- * (sanitized) name, `key` a unique identity. Names that collide get a hash of
- * their key, so the result does not depend on the order of the list.
+ * (sanitized) name, `key` a unique identity, `shorten` how to cut it (default:
+ * head and hash). Names that collide get a hash of their key, so the result
+ * does not depend on the order of the list.
  */
 export function uniqueApiNames(
-  items: { key: string; base: string }[],
+  items: { key: string; base: string; shorten?: Shortener }[],
   max: number
 ): Map<string, string> {
   const keys = new Set<string>();
@@ -105,7 +115,13 @@ export function uniqueApiNames(
   }
   const first = items.map((item) => ({
     ...item,
-    name: fitApiName(item.base, max, item.key)
+    shorten: item.shorten ?? headAndHash(item.base),
+    name: fitApiName(
+      item.base,
+      max,
+      item.key,
+      item.shorten ?? headAndHash(item.base)
+    )
   }));
   const count = new Map<string, number>();
   for (const item of first) {
@@ -127,9 +143,10 @@ export function uniqueApiNames(
     let salt = 0;
     let name: string;
     do {
-      const key = salt === 0 ? item.key : `${item.key}#${salt}`;
-      const hash = stableHash(key);
-      name = `${item.base.slice(0, max - hash.length - 1).replace(/_+$/, "")}_${hash}`;
+      name = item.shorten(
+        max,
+        stableHash(salt === 0 ? item.key : `${item.key}#${salt}`)
+      );
       salt += 1;
     } while (taken.has(name.toLowerCase()));
     taken.add(name.toLowerCase());
@@ -154,4 +171,27 @@ export function isValidApiName(name: string, max: number): boolean {
     !name.includes("__") &&
     !name.endsWith("_")
   );
+}
+
+/**
+ * How a too-long rule name is cut: Stage_Gate_<stage head>_<criterion head>_<hash>,
+ * keeping up to 10 characters of the stage and giving the rest to the
+ * criterion, so both stay recognisable.
+ */
+export function validationRuleShortener(
+  stage: string,
+  criterionId: string
+): Shortener {
+  const s = sanitizeSegment(stage);
+  const c = sanitizeSegment(criterionId);
+  return (max, hash) => {
+    const budget = max - GENERATED_NAME_PREFIX.length - hash.length - 2;
+    const stagePart = s
+      .slice(0, Math.min(s.length, Math.max(10, budget - c.length)))
+      .replace(/_+$/, "");
+    const criterionPart = c
+      .slice(0, Math.max(0, budget - stagePart.length))
+      .replace(/^_+|_+$/g, "");
+    return `${GENERATED_NAME_PREFIX}${stagePart}_${criterionPart ? `${criterionPart}_` : ""}${hash}`;
+  };
 }

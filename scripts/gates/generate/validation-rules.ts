@@ -28,7 +28,8 @@ import {
   doNotEditSentence,
   isValidApiName,
   uniqueApiNames,
-  validationRuleBaseName
+  validationRuleBaseName,
+  validationRuleShortener
 } from "./names";
 import type { Emitter, GeneratedFile } from "./types";
 import { el, metadataDocument, node } from "./xml";
@@ -142,7 +143,8 @@ export function validationRuleSpecs(
   const names = uniqueApiNames(
     placements.map((p) => ({
       key: placementKey(p),
-      base: validationRuleBaseName(p.stage, p.criterion.id)
+      base: validationRuleBaseName(p.stage, p.criterion.id),
+      shorten: validationRuleShortener(p.stage, p.criterion.id)
     })),
     MAX_VALIDATION_RULE_NAME
   );
