@@ -14,7 +14,10 @@ import { buildPreview, formatBuildError } from "../build";
 import { PROJECT_DIR } from "../lib/paths";
 import { serveDirectory } from "../lib/server";
 
-const BUILD_TESTS = [path.join(__dirname, "unresolved.test.ts")];
+const BUILD_TESTS = [
+  path.join(__dirname, "build-inputs.test.ts"),
+  path.join(__dirname, "unresolved.test.ts")
+];
 const BROWSER_TESTS = [path.join(__dirname, "preview.test.ts")];
 
 function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
