@@ -99,10 +99,22 @@ interface Options {
   skip: string[];
   keepGoing: boolean;
   list: boolean;
+  help: boolean;
 }
 
+const USAGE = `Usage: npm test [-- options]
+  --only <step>[,<step>]   run only these steps (a bare step name works too)
+  --skip <step>[,<step>]   run all steps but these
+  --keep-going             run every step even after one fails
+  --list                   list the steps`;
+
 export function parseArgs(argv: string[], steps: Step[] = STEPS): Options {
-  const options: Options = { skip: [], keepGoing: false, list: false };
+  const options: Options = {
+    skip: [],
+    keepGoing: false,
+    list: false,
+    help: false
+  };
   const names = (value: string | undefined, flag: string): string[] => {
     if (!value) throw new Error(`${flag} needs a step name`);
     const list = value
@@ -132,6 +144,7 @@ export function parseArgs(argv: string[], steps: Step[] = STEPS): Options {
       options.skip.push(...names(inline ?? argv[++i], flag));
     else if (flag === "--keep-going") options.keepGoing = true;
     else if (flag === "--list") options.list = true;
+    else if (flag === "--help" || flag === "-h") options.help = true;
     else if (steps.some((s) => s.name === arg))
       options.only = [...(options.only ?? []), arg];
     else throw new Error(`unknown argument "${arg}"`);
@@ -167,8 +180,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     options = parseArgs(argv);
   } catch (error) {
-    console.error((error as Error).message);
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
   }
   if (options.list) {
     for (const step of STEPS)
