@@ -1,3 +1,4 @@
+import { formatProblem } from "../../scripts/checks/lib/problem";
 import { parseArgs, STEPS } from "../../scripts/checks/run-all";
 
 describe("run-all", () => {
@@ -25,5 +26,20 @@ describe("run-all", () => {
       keepGoing: true
     });
     expect(() => parseArgs(["--only", "lnt"])).toThrow(/unknown step "lnt"/);
+  });
+
+  it("prints each problem as file:line:column: message [rule]", () => {
+    expect(
+      formatProblem({
+        file: "force-app/a.cls",
+        line: 3,
+        column: 7,
+        message: "bad",
+        rule: "apex-parser"
+      })
+    ).toBe("force-app/a.cls:3:7: bad [apex-parser]");
+    expect(
+      formatProblem({ file: "sfdx-project.json", message: "missing" })
+    ).toBe("sfdx-project.json: missing");
   });
 });
