@@ -98,7 +98,7 @@ export const KNOWN_DIFFERENCES: readonly {
   {
     id: "division-by-zero",
     salesforce: "Division by zero is an error.",
-    formulon: "1/0 is null.",
+    formulon: "1/0 is Infinity, not an error.",
     handling:
       "Avoided: generated formulas never divide (Percent values are divided by 100 when generating)."
   }
