@@ -371,7 +371,7 @@ describe("harness details", () => {
           fired += whole ? 1 : 0;
         }
       }),
-      { seed: 8, numRuns: 25 }
+      { seed: 8, numRuns: 12 }
     );
     expect(fired).toBeGreaterThan(10);
   });
