@@ -190,6 +190,20 @@ describe("invalid input writes nothing", () => {
     }
   );
 
+  test("through the command line too: exit code 1, nothing written", async () => {
+    const before = snapshotDir(out);
+    const result = await runGates([
+      "generate",
+      "--config",
+      path.join(REPO, "test", "fixtures", "maps", "unknown-field.json"),
+      "--out",
+      out
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("unknown-field.json");
+    expect(snapshotDir(out)).toEqual(before);
+  }, 30000);
+
   test("the formula limit names the criterion", async () => {
     await run([
       "--config",

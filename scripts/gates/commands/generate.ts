@@ -122,6 +122,11 @@ export async function run(args: string[]): Promise<number> {
     }
     throw error;
   }
+  for (const w of loaded.warnings ?? []) {
+    console.error(
+      formatProblem(w).replace(`${w.path}: `, `${w.path}: warning: `)
+    );
+  }
   let files;
   try {
     files = await buildGenerated({
