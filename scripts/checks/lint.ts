@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exec } from "./lib/exec";
-import { rel, toolBin } from "./lib/files";
+import { rel, TOOL_ROOT, toolBin } from "./lib/files";
 import type { Problem } from "./lib/problem";
 
 /** Folders ESLint lints (those that exist), as `npm run lint` does, plus the ambient types. */
@@ -43,12 +43,19 @@ interface EslintMessage {
 export async function checkEslint(
   root: string,
   targets: string[] = ESLINT_TARGETS,
-  options: { noIgnore?: boolean } = {}
+  options: { noIgnore?: boolean; cache?: boolean } = {}
 ): Promise<Problem[]> {
   const existing = targets.filter((t) => fs.existsSync(path.resolve(root, t)));
   if (existing.length === 0) return [];
   const args = ["--format", "json", "--no-warn-ignored"];
   if (options.noIgnore) args.push("--no-ignore");
+  if (options.cache) {
+    args.push(
+      "--cache",
+      "--cache-location",
+      path.join(TOOL_ROOT, "node_modules", ".cache", "eslint") + path.sep
+    );
+  }
   args.push(...existing);
   const result = await exec(toolBin("eslint"), args, { cwd: root });
   let report: Array<{ filePath: string; messages: EslintMessage[] }>;
@@ -89,9 +96,22 @@ const PRETTIER_SYNTAX_ERROR =
 export async function checkPrettier(
   root: string,
   patterns: string[] = PRETTIER_GLOBS,
-  options: { ignoreFiles?: boolean } = {}
+  options: { ignoreFiles?: boolean; cache?: boolean } = {}
 ): Promise<Problem[]> {
   const args = ["--check", "--no-color", "--no-error-on-unmatched-pattern"];
+  if (options.cache) {
+    args.push(
+      "--cache",
+      "--cache-location",
+      path.join(
+        TOOL_ROOT,
+        "node_modules",
+        ".cache",
+        "prettier",
+        ".prettier-cache"
+      )
+    );
+  }
   if (options.ignoreFiles === false)
     args.push("--ignore-path", path.join(root, ".no-ignore-file"));
   const result = await exec(toolBin("prettier"), [...args, ...patterns], {
@@ -165,11 +185,14 @@ async function locateFirstDifferences(
   );
 }
 
-/** The whole step: ESLint, then prettier. */
+/**
+ * The whole step: ESLint and prettier side by side, each with its cache in node_modules/.cache
+ * (a file is checked again only when it or the configuration changed).
+ */
 export async function checkLint(root: string): Promise<Problem[]> {
   const [eslint, prettier] = await Promise.all([
-    checkEslint(root),
-    checkPrettier(root)
+    checkEslint(root, ESLINT_TARGETS, { cache: true }),
+    checkPrettier(root, PRETTIER_GLOBS, { cache: true })
   ]);
   return [...eslint, ...prettier];
 }

@@ -6,7 +6,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { exec } from "./lib/exec";
-import { rel, toolBin } from "./lib/files";
+import { rel, TOOL_ROOT, toolBin } from "./lib/files";
 import type { Problem } from "./lib/problem";
 
 export const TYPECHECK_PROJECT = "tsconfig.json";
@@ -60,7 +60,18 @@ export async function runTsc(
     ];
   }
   const args = ["-p", projectFile, "--pretty", "false"];
-  if (options.noEmit) args.push("--noEmit");
+  if (options.noEmit) {
+    // Incremental type-check: warm runs re-check only what changed. (Not for the build: an
+    // incremental build would not notice a deleted .js.)
+    const buildInfo = path.join(
+      TOOL_ROOT,
+      "node_modules",
+      ".cache",
+      "tsc",
+      `${projectFile.replace(/[^A-Za-z0-9]+/g, "_")}.tsbuildinfo`
+    );
+    args.push("--noEmit", "--incremental", "--tsBuildInfoFile", buildInfo);
+  }
   const result = await exec(toolBin("tsc"), args, { cwd: root });
   const output = `${result.stdout}\n${result.stderr}`;
   // TS18003: no inputs — a project with nothing to compile is not an error here.
