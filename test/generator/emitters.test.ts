@@ -265,6 +265,24 @@ describe("permissions", () => {
     }
     expect(user).not.toContain("<customPermissions>");
   });
+
+  test("the user permission set makes every record type the map lists visible", () => {
+    const project = loadMap();
+    const user = emitPermissions({
+      loaded: project,
+      configLabel: "config/stage-gates.json"
+    }).find((f) => f.path.endsWith("Stage_Gates_User.permissionset-meta.xml"))
+      ?.content as string;
+    const listed = Array.from(
+      new Set(project.runtime.processes.flatMap((p) => p.recordTypes))
+    );
+    expect(listed).toContain("Enterprise");
+    for (const recordType of listed) {
+      expect(user).toContain(
+        `<recordTypeVisibilities>\n        <recordType>Opportunity.${recordType}</recordType>\n        <visible>true</visible>\n    </recordTypeVisibilities>`
+      );
+    }
+  });
 });
 
 describe("the LWC's map module", () => {

@@ -102,6 +102,13 @@ export function userFieldPermissions(loaded: LoadedMap): FieldPermission[] {
   );
 }
 
+/** Record type DeveloperNames the map's processes list, sorted. */
+export function mapRecordTypes(loaded: LoadedMap): string[] {
+  return Array.from(
+    new Set(loaded.runtime.processes.flatMap((p) => p.recordTypes))
+  ).sort();
+}
+
 function permissionSet(children: (XmlNode | undefined | false)[]): XmlNode {
   return node("PermissionSet", children);
 }
@@ -163,7 +170,14 @@ export const emitPermissions: Emitter = (ctx) => {
           ])
         ),
         el("hasActivationRequired", false),
-        el("label", "Stage Gates User")
+        el("label", "Stage Gates User"),
+        // Reps must be able to pick the record types the map's processes are chosen by.
+        ...mapRecordTypes(loaded).map((recordType) =>
+          node("recordTypeVisibilities", [
+            el("recordType", `Opportunity.${recordType}`),
+            el("visible", true)
+          ])
+        )
       ]),
       configLabel
     )
