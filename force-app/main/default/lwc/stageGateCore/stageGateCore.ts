@@ -370,7 +370,31 @@ function isBlank(value: unknown): boolean {
 }
 
 /** Resolves `TODAY`, `TODAY+N`, `TODAY-N` or an ISO date to YYYY-MM-DD. */
+/** Normalized placeholder lists by list, so bulk evaluation (the audit) does not rebuild them per value. */
+const normalizedPlaceholderCache = new WeakMap<readonly string[], string[]>();
+
+function blockedPlaceholders(placeholders: readonly string[]): string[] {
+  let blocked = normalizedPlaceholderCache.get(placeholders);
+  if (!blocked) {
+    blocked = normalizedPlaceholders(placeholders);
+    normalizedPlaceholderCache.set(placeholders, blocked);
+  }
+  return blocked;
+}
+
+/** The last date value resolved: "TODAY" is resolved once per evaluation run, not per record. */
+let lastResolved: { value: Scalar; today: string; date: string } | undefined;
+
 export function resolveDateValue(value: Scalar, today: string): string {
+  if (lastResolved && lastResolved.value === value && lastResolved.today === today) {
+    return lastResolved.date;
+  }
+  const date = resolveDateValueUncached(value, today);
+  lastResolved = { value, today, date };
+  return date;
+}
+
+function resolveDateValueUncached(value: Scalar, today: string): string {
   const text = String(value).trim();
   const relative = /^TODAY\s*(?:([+-])\s*(\d+))?$/i.exec(text);
   if (relative) {
@@ -465,7 +489,7 @@ export function evaluateField(
       return "met";
     case "isMeaningful": {
       const normalized = normalizeForPlaceholder(String(value));
-      const blocked = normalizedPlaceholders(placeholders);
+      const blocked = blockedPlaceholders(placeholders);
       return ok(normalized !== "" && !blocked.includes(normalized));
     }
     case "equals":
