@@ -345,8 +345,11 @@ export function auditRecords(
       totals.overdue++;
     }
     for (const o of audit.outcomes) {
-      const counter = outcomeCounts.get(o.id) ?? { failing: 0, notChecked: 0 };
-      outcomeCounts.set(o.id, counter);
+      let counter = outcomeCounts.get(o.id);
+      if (!counter) {
+        counter = { failing: 0, notChecked: 0 };
+        outcomeCounts.set(o.id, counter);
+      }
       if (o.verdict === "unmet") {
         counter.failing++;
       } else {

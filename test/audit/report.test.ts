@@ -615,3 +615,34 @@ describe("median", () => {
     expect(median([0, 7, 3, 100])).toBe(5);
   });
 });
+
+describe("repeated audits with other dates and placeholder lists", () => {
+  it("re-resolves TODAY for another date and uses each map's own placeholders", () => {
+    const loaded = fixtureMap();
+    const input = readJsonExport(
+      fs.readFileSync(SF_QUERY_FILE, "utf8"),
+      "x.json"
+    );
+    const on = (today: string, runtime = loaded.runtime) =>
+      verdicts(auditRecords(runtime, input, { today, config: "m" }));
+    // Tyrell's close date is 2026-11-16: not after TODAY on that day, after it the day before.
+    expect(on("2026-11-16")["Tyrell — Replicant fleet"].failing).toEqual([
+      "ent_close_date"
+    ]);
+    expect(on("2026-11-15")["Tyrell — Replicant fleet"].failing).toEqual([]);
+    expect(on("2026-11-16")["Tyrell — Replicant fleet"].failing).toEqual([
+      "ent_close_date"
+    ]);
+    // With "TBD" no longer a placeholder, Globex's next step counts.
+    const lenient = { ...loaded.runtime, placeholders: ["n/a"] };
+    expect(on(TODAY, lenient)["Globex — Renewal"].failing).toEqual([
+      "amount_positive",
+      "primary_contact"
+    ]);
+    expect(on(TODAY)["Globex — Renewal"].failing).toEqual([
+      "amount_positive",
+      "next_step_set",
+      "primary_contact"
+    ]);
+  });
+});
