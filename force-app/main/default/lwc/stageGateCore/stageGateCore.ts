@@ -617,6 +617,11 @@ export interface CriterionResult {
   mode: "enforce" | "warn";
 }
 
+/** An enforced criterion that is not met (unmet or not checkable): it blocks the move. Warnings never do. */
+export function isBlocking(result: CriterionResult): boolean {
+  return result.mode === "enforce" && result.verdict !== "met";
+}
+
 export interface TransitionInput {
   /** Record type DeveloperName after the change. */
   recordType?: string | null;
@@ -666,7 +671,7 @@ export function evaluateTransition(map: RuntimeMap, input: TransitionInput): Tra
     placeholders: map.placeholders
   };
   const results = requiredForMove(process, fromStage, toStage, isInsert).map((r) => resultFor(r, ctx));
-  const unmetEnforced = results.filter((r) => r.mode === "enforce" && r.verdict !== "met");
+  const unmetEnforced = results.filter(isBlocking);
   return {
     allowed: unmetEnforced.length === 0,
     blocking: unmetEnforced.map((r) => r.criterion.id),
@@ -758,7 +763,7 @@ export function buildChecklist(map: RuntimeMap, input: ChecklistInput): Checklis
     items,
     met,
     total: items.length,
-    ready: items.every((i) => i.mode === "warn" || i.verdict === "met"),
+    ready: !items.some(isBlocking),
     nextStage: t < process.stages.length ? process.stages[t].name : process.won.name,
     regressions,
     daysInStage,
