@@ -1,0 +1,511 @@
+/**
+ * The rep's view of the stage gate on an Opportunity record page: the current stage's exit
+ * criteria as a live checklist, criteria the deal no longer meets, time in stage, a preview of
+ * any later stage and the shortest way to fix each unmet criterion.
+ *
+ * Every verdict comes from c/stageGateCore (the same rules the org enforces); this component
+ * only gathers the inputs (LDS field values, related-record counts from Apex, today's date in
+ * the user's time zone) and presents the result.
+ */
+import { LightningElement, api, wire } from "lwc";
+import {
+  getFieldValue,
+  getRecord,
+  notifyRecordUpdateAvailable,
+  type RecordRepresentation
+} from "lightning/uiRecordApi";
+import { refreshApex } from "@salesforce/apex";
+import getRelatedCounts from "@salesforce/apex/StageGateController.getRelatedCounts";
+import {
+  RefreshEvent,
+  registerRefreshHandler,
+  unregisterRefreshHandler
+} from "lightning/refresh";
+import TIME_ZONE from "@salesforce/i18n/timeZone";
+import STAGE_FIELD from "@salesforce/schema/Opportunity.StageName";
+import RECORD_TYPE_FIELD from "@salesforce/schema/Opportunity.RecordType.DeveloperName";
+import LAST_STAGE_CHANGE_FIELD from "@salesforce/schema/Opportunity.LastStageChangeDate";
+import CREATED_DATE_FIELD from "@salesforce/schema/Opportunity.CreatedDate";
+import definition from "c/stageGateDefinition";
+import {
+  buildChecklist,
+  fieldsUsed,
+  isBlocking,
+  isRelatedCriterion,
+  laterStages,
+  previewMove,
+  requiredToBeIn,
+  selectProcess,
+  stageIndex,
+  type Checklist,
+  type ChecklistInput,
+  type CriterionResult,
+  type FieldValues,
+  type RelatedCounts,
+  type RuntimeCriterion,
+  type RuntimeProcess
+} from "c/stageGateCore";
+import LABELS, { formatLabel } from "./labels";
+import {
+  dateInTimeZone,
+  errorMessages,
+  isNotVisibleError,
+  localDateOf
+} from "./support";
+
+const OBJECT = "Opportunity";
+
+/** Opportunity fields the map's criteria read, as optional fields: one the user may not read comes back absent ("can't check"). */
+const MAP_FIELDS: string[] = fieldsUsed(definition);
+
+const OPTIONAL_FIELDS: string[] = Array.from(
+  new Set([
+    `${OBJECT}.${RECORD_TYPE_FIELD.fieldApiName}`,
+    `${OBJECT}.${LAST_STAGE_CHANGE_FIELD.fieldApiName}`,
+    `${OBJECT}.${CREATED_DATE_FIELD.fieldApiName}`,
+    ...MAP_FIELDS.map((field) => `${OBJECT}.${field}`)
+  ])
+);
+
+interface WiredResult<T> {
+  data?: T;
+  error?: unknown;
+}
+
+interface ComboboxOption {
+  label: string;
+  value: string;
+}
+
+export interface RowView {
+  key: string;
+  result: CriterionResult;
+  /** Where the criterion comes from ("Required to leave Qualification"), when that helps. */
+  context?: string;
+  /** Its related records are being counted. */
+  pending: boolean;
+}
+
+interface PreviewView {
+  summary: string;
+  verdict?: string;
+  allowed: boolean;
+  skipped?: string;
+  rows: RowView[];
+}
+
+interface View {
+  /** A calm message instead of a checklist (closed, not in the map, no process, no stage). */
+  message?: string;
+  stage?: string;
+  process?: string;
+  guidance?: string;
+  isOpen: boolean;
+  daysText?: string;
+  targetText?: string;
+  overdueText?: string;
+  metText?: string;
+  progress: number;
+  readyText?: string;
+  ready: boolean;
+  checking: boolean;
+  noCriteria: boolean;
+  items: RowView[];
+  regressions: RowView[];
+  regressionIntro?: string;
+  showPreview: boolean;
+  previewOptions: ComboboxOption[];
+  preview?: PreviewView;
+  countsError?: string;
+}
+
+function contextOf(result: CriterionResult): string {
+  return formatLabel(
+    result.list === "exit" ? LABELS.requiredToLeave : LABELS.requiredToEnter,
+    result.stage
+  );
+}
+
+export default class StageGateChecklist extends LightningElement {
+  @api recordId?: string;
+
+  labels = LABELS;
+
+  record?: RecordRepresentation;
+  recordError?: unknown;
+
+  /** Parameters of the counts wire: undefined while no gate in view has related criteria, so no Apex call is made. */
+  countsRecordId?: string;
+  countsCriterionIds?: string[];
+  /** The criteria the counts wire was last asked for, and those the gates in view need now. */
+  countsKey = "";
+  neededCountsKey = "";
+  countsLoading = false;
+  counts?: RelatedCounts;
+  countsError?: unknown;
+  countsWire?: WiredResult<Record<string, number>>;
+
+  previewStage?: string;
+  view?: View;
+
+  private refreshHandlerId?: number;
+
+  @wire(getRecord, {
+    recordId: "$recordId",
+    fields: [STAGE_FIELD],
+    optionalFields: OPTIONAL_FIELDS
+  })
+  wiredRecord(result: WiredResult<RecordRepresentation>): void {
+    if (result.data) {
+      const isUpdate = this.record !== undefined;
+      const keyBefore = this.neededCountsKey;
+      this.record = result.data;
+      this.recordError = undefined;
+      this.recompute();
+      // The record changed elsewhere on the page: related records may have changed with it.
+      if (isUpdate && this.neededCountsKey === keyBefore) {
+        this.refreshCounts();
+      }
+    } else if (result.error) {
+      this.record = undefined;
+      this.recordError = result.error;
+      this.recompute();
+    }
+  }
+
+  @wire(getRelatedCounts, {
+    opportunityId: "$countsRecordId",
+    criterionIds: "$countsCriterionIds"
+  })
+  wiredCounts(result: WiredResult<Record<string, number>>): void {
+    this.countsWire = result;
+    if (result.data) {
+      this.counts = { ...result.data };
+      this.countsError = undefined;
+      this.countsLoading = false;
+    } else if (result.error) {
+      this.counts = undefined;
+      this.countsError = result.error;
+      this.countsLoading = false;
+    } else {
+      return;
+    }
+    this.recompute();
+  }
+
+  connectedCallback(): void {
+    // Standard actions on the record page (related list New, Add Contact Roles, Upload Files)
+    // end with a view refresh; LDS refreshes the record, the handler refreshes the counts.
+    this.refreshHandlerId = registerRefreshHandler(
+      this,
+      this.handleRefreshView.bind(this)
+    );
+  }
+
+  disconnectedCallback(): void {
+    if (this.refreshHandlerId !== undefined) {
+      unregisterRefreshHandler(this.refreshHandlerId);
+      this.refreshHandlerId = undefined;
+    }
+  }
+
+  get isLoading(): boolean {
+    return !this.record && !this.recordError;
+  }
+
+  get errorText(): string | undefined {
+    if (!this.recordError) {
+      return undefined;
+    }
+    if (isNotVisibleError(this.recordError)) {
+      return LABELS.errorDeleted;
+    }
+    return errorMessages(this.recordError).join(" ") || LABELS.errorUnexpected;
+  }
+
+  get readyBadgeClass(): string {
+    return this.view?.ready
+      ? "slds-badge slds-theme_success"
+      : "slds-badge slds-badge_lightest";
+  }
+
+  get previewVerdictClass(): string {
+    return this.view?.preview?.allowed
+      ? "slds-text-color_success"
+      : "slds-text-color_error";
+  }
+
+  handlePreviewChange(event: CustomEvent<{ value: string }>): void {
+    this.previewStage = event.detail.value || undefined;
+    this.recompute();
+  }
+
+  handleRefreshClick(): void {
+    if (this.recordId) {
+      notifyRecordUpdateAvailable([{ recordId: this.recordId }]).catch(
+        () => undefined
+      );
+    }
+    this.refreshCounts();
+  }
+
+  /** A fix action changed related records (a file was uploaded). */
+  handleRelatedChange(): void {
+    this.refreshCounts();
+    // Let the page's own related lists show the change too.
+    this.dispatchEvent(new RefreshEvent());
+  }
+
+  handleRefreshView(): Promise<boolean> {
+    return this.refreshCounts().then(() => true);
+  }
+
+  /** Refreshes the counts when the gates in view need them. */
+  refreshCounts(): Promise<void> {
+    if (this.countsWire && this.neededCountsKey !== "") {
+      return refreshApex(this.countsWire).catch(() => undefined);
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Asks for related-record counts of these criteria. No criteria: no Apex call; the wire keeps
+   * its last parameters, so going back to a gate already counted makes no new call either.
+   */
+  private requestCounts(ids: string[]): void {
+    const key = ids.length > 0 ? `${this.recordId}:${ids.join(",")}` : "";
+    this.neededCountsKey = key;
+    if (key === "" || key === this.countsKey) {
+      return;
+    }
+    this.countsKey = key;
+    this.countsRecordId = this.recordId;
+    this.countsCriterionIds = ids;
+    this.countsLoading = true;
+  }
+
+  private recompute(): void {
+    const record = this.record;
+    if (!record) {
+      this.view = undefined;
+      return;
+    }
+    const values: FieldValues = {};
+    for (const field of MAP_FIELDS) {
+      values[field] = getFieldValue(record, `${OBJECT}.${field}`);
+    }
+    const recordType = getFieldValue(record, RECORD_TYPE_FIELD) as
+      string | null | undefined;
+    const stage = getFieldValue(record, STAGE_FIELD) as string | null;
+    const lastStageChange =
+      localDateOf(getFieldValue(record, LAST_STAGE_CHANGE_FIELD), TIME_ZONE) ??
+      localDateOf(getFieldValue(record, CREATED_DATE_FIELD), TIME_ZONE) ??
+      null;
+    const input: ChecklistInput = {
+      values,
+      counts: this.counts ?? {},
+      today: dateInTimeZone(new Date(Date.now()), TIME_ZONE),
+      recordType,
+      stage,
+      lastStageChange
+    };
+    const checklist = buildChecklist(definition, input);
+    const process = selectProcess(definition, recordType);
+
+    const showPreview =
+      !!process &&
+      (checklist.status === "open" || checklist.status === "notInMap");
+    const previewOptions =
+      process && showPreview ? this.previewOptionsFor(process, stage) : [];
+    if (
+      this.previewStage &&
+      !previewOptions.some((o) => o.value === this.previewStage)
+    ) {
+      this.previewStage = undefined;
+    }
+    const previewResults =
+      this.previewStage !== undefined
+        ? previewMove(definition, { ...input, toStage: this.previewStage })
+        : undefined;
+
+    // Counts are needed only for related criteria of the gates in view: the current stage's
+    // checklist, what it took to reach the stage (regressions) and the previewed move.
+    const related = new Set<string>();
+    const addRelated = (criterion: RuntimeCriterion): void => {
+      if (isRelatedCriterion(criterion)) {
+        related.add(criterion.id);
+      }
+    };
+    checklist.items.forEach((item) => addRelated(item.criterion));
+    if (process && checklist.status === "open" && checklist.stage) {
+      requiredToBeIn(process, checklist.stage).forEach((r) =>
+        addRelated(r.criterion)
+      );
+    }
+    previewResults?.forEach((r) => addRelated(r.criterion));
+    this.requestCounts(Array.from(related).sort());
+
+    this.view = this.viewOf(checklist, process, previewOptions, previewResults);
+  }
+
+  private previewOptionsFor(
+    process: RuntimeProcess,
+    stage: string | null
+  ): ComboboxOption[] {
+    const stages = laterStages(process, stage);
+    // Closing a deal as lost has its own requirements (e.g. a loss reason): offer it too.
+    if (stage !== process.lost.name && !stages.includes(process.lost.name)) {
+      stages.push(process.lost.name);
+    }
+    return stages.map((name) => ({ label: name, value: name }));
+  }
+
+  private rowOf(result: CriterionResult, withContext: boolean): RowView {
+    return {
+      key: `${result.list}:${result.stage}:${result.criterion.id}`,
+      result,
+      context: withContext ? contextOf(result) : undefined,
+      pending:
+        this.countsLoading &&
+        result.verdict === "unknown" &&
+        isRelatedCriterion(result.criterion)
+    };
+  }
+
+  private viewOf(
+    checklist: Checklist,
+    process: RuntimeProcess | undefined,
+    previewOptions: ComboboxOption[],
+    previewResults: CriterionResult[] | undefined
+  ): View {
+    const view: View = {
+      stage: checklist.stage,
+      process: checklist.process,
+      guidance: checklist.guidance,
+      isOpen: checklist.status === "open",
+      progress: 0,
+      ready: checklist.ready,
+      checking: false,
+      noCriteria: checklist.total === 0,
+      items: [],
+      regressions: [],
+      showPreview: previewOptions.length > 0,
+      previewOptions
+    };
+    switch (checklist.status) {
+      case "won":
+        view.message = LABELS.closedWon;
+        break;
+      case "lost":
+        view.message = LABELS.closedLost;
+        break;
+      case "notInMap":
+        view.message = formatLabel(
+          LABELS.notInMap,
+          checklist.stage ?? "",
+          checklist.process ?? ""
+        );
+        break;
+      case "noProcess":
+        view.message = LABELS.noProcess;
+        break;
+      case "noStage":
+        view.message = LABELS.noStage;
+        break;
+      default:
+        break;
+    }
+    if (this.countsError) {
+      view.countsError = formatLabel(
+        LABELS.countsError,
+        errorMessages(this.countsError).join(" ") || LABELS.errorUnexpected
+      );
+    }
+    if (checklist.status === "open") {
+      view.items = checklist.items.map((item) => this.rowOf(item, false));
+      view.regressions = checklist.regressions.map((r) => this.rowOf(r, true));
+      view.regressionIntro = formatLabel(
+        LABELS.regressionIntro,
+        checklist.stage ?? ""
+      );
+      view.checking = view.items.some((row) => row.pending);
+      view.metText = formatLabel(
+        LABELS.metCount,
+        checklist.met,
+        checklist.total
+      );
+      view.progress =
+        checklist.total === 0
+          ? 100
+          : Math.round((checklist.met / checklist.total) * 100);
+      view.readyText = formatLabel(
+        checklist.ready ? LABELS.ready : LABELS.notReady,
+        checklist.nextStage ?? ""
+      );
+      if (checklist.daysInStage !== undefined) {
+        view.daysText = formatLabel(LABELS.daysInStage, checklist.daysInStage);
+      }
+      if (checklist.targetDays !== undefined) {
+        view.targetText = formatLabel(LABELS.targetDays, checklist.targetDays);
+      }
+      if (
+        checklist.overdue &&
+        checklist.daysInStage !== undefined &&
+        checklist.targetDays !== undefined
+      ) {
+        const over = checklist.daysInStage - checklist.targetDays;
+        view.overdueText =
+          over === 1
+            ? LABELS.overdueOne
+            : formatLabel(LABELS.overdueMany, over);
+      }
+    }
+    if (process && previewResults && this.previewStage) {
+      view.preview = this.previewViewOf(
+        process,
+        checklist.stage,
+        this.previewStage,
+        previewResults
+      );
+    }
+    return view;
+  }
+
+  private previewViewOf(
+    process: RuntimeProcess,
+    stage: string | undefined,
+    target: string,
+    results: CriterionResult[]
+  ): PreviewView {
+    const rows = results.map((r) => this.rowOf(r, true));
+    const met = results.filter((r) => r.verdict === "met").length;
+    const blocking = results.filter(isBlocking);
+    const pending = rows.some((row) => row.pending);
+    const from = stageIndex(process, stage);
+    const to = stageIndex(process, target);
+    const skipped =
+      to > from + 1
+        ? process.stages.slice(from, to - 1).map((s) => s.name)
+        : [];
+    return {
+      summary:
+        results.length === 0
+          ? formatLabel(LABELS.previewNothing, target)
+          : formatLabel(LABELS.previewSummary, target, results.length, met),
+      verdict: pending
+        ? undefined
+        : formatLabel(
+            blocking.length === 0
+              ? LABELS.previewAllowed
+              : LABELS.previewBlocked,
+            target
+          ),
+      allowed: blocking.length === 0,
+      skipped:
+        skipped.length > 0
+          ? formatLabel(LABELS.previewSkipped, skipped.join(", "))
+          : undefined,
+      rows
+    };
+  }
+}

@@ -1,0 +1,317 @@
+import { createElement } from "lwc";
+import StageGateCriterion from "../stageGateCriterion";
+import * as pageReferenceUtils from "lightning/pageReferenceUtils";
+import type { CriterionResult } from "c/stageGateCore";
+
+import results from "./data/criterionResults.json";
+
+jest.mock("../labels", () =>
+  require("../../stageGateChecklist/__tests__/labelTexts").withLabelTexts(
+    jest.requireActual("../labels")
+  )
+);
+
+// Captures page references given to NavigationMixin.Navigate.
+const mockNavigate = jest.fn();
+jest.mock("lightning/navigation", () => {
+  const Navigate = Symbol("Navigate");
+  const GenerateUrl = Symbol("GenerateUrl");
+  const NavigationMixin = (Base: new () => object) =>
+    class extends Base {
+      [Navigate](pageReference: unknown, replace?: boolean): void {
+        mockNavigate(pageReference, replace);
+      }
+      [GenerateUrl](): Promise<string> {
+        return Promise.resolve("/lightning/r/Opportunity/view");
+      }
+    };
+  NavigationMixin.Navigate = Navigate;
+  NavigationMixin.GenerateUrl = GenerateUrl;
+  return { NavigationMixin };
+});
+
+const RECORD_ID = "006Dn000004ABCDIA2";
+/** The event name ShowToastEvent uses on the platform and in the jest stub. */
+const TOAST_EVENT = "lightning__showtoast";
+type Fixture = keyof typeof results;
+
+/** Lets wire emissions, promise callbacks and re-rendering settle. */
+function flushPromises(): Promise<void> {
+  return Promise.resolve();
+}
+
+function shadow(element: Element): ShadowRoot {
+  if (!element.shadowRoot) {
+    throw new Error(`${element.tagName} has no shadow root`);
+  }
+  return element.shadowRoot;
+}
+
+function find<T = HTMLElement>(element: HTMLElement, id: string): T | null {
+  return shadow(element).querySelector(`[data-id="${id}"]`) as T | null;
+}
+
+function textOf(element: HTMLElement, id: string): string | undefined {
+  return find(element, id)?.textContent?.replace(/\s+/g, " ").trim();
+}
+
+async function mount(
+  fixture: Fixture,
+  props: { pending?: boolean; context?: string } = {}
+): Promise<HTMLElement> {
+  const element = createElement("c-stage-gate-criterion", {
+    is: StageGateCriterion
+  });
+  Object.assign(element, {
+    recordId: RECORD_ID,
+    result: results[fixture] as unknown as CriterionResult,
+    ...props
+  });
+  document.body.appendChild(element);
+  await flushPromises();
+  return element;
+}
+
+describe("c-stage-gate-criterion", () => {
+  afterEach(() => {
+    while (document.body.firstChild) {
+      document.body.removeChild(document.body.firstChild);
+    }
+    jest.clearAllMocks();
+  });
+
+  describe("status", () => {
+    it.each<[Fixture, string, string, string]>([
+      ["amountMet", "Met", "utility:success", "success"],
+      ["amountUnmet", "Not met", "utility:error", "error"],
+      ["nextStepWarning", "Warning", "utility:warning", "warning"],
+      ["painUnreadable", "Can't check", "utility:lock", ""]
+    ])(
+      "%s shows %s in words and as an icon",
+      async (fixture, status, icon, variant) => {
+        const element = await mount(fixture);
+        expect(textOf(element, "status")).toBe(status);
+        const lightningIcon = shadow(element).querySelector(
+          "lightning-icon"
+        ) as unknown as {
+          iconName: string;
+          variant?: string;
+          alternativeText: string;
+        };
+        expect(lightningIcon.iconName).toBe(icon);
+        expect(lightningIcon.variant ?? "").toBe(variant);
+        expect(lightningIcon.alternativeText).toBe(status);
+        await expect(element).toBeAccessible();
+      }
+    );
+
+    it("shows the criterion's code, so a blocked save's message can be matched to it", async () => {
+      const element = await mount("amountUnmet");
+      expect(textOf(element, "label")).toBe("Amount is greater than 0");
+      expect(textOf(element, "code")).toBe("[amount]");
+    });
+
+    it("shows a related criterion as being checked while its records are counted, without actions", async () => {
+      const element = await mount("contactRoleUnknown", { pending: true });
+      expect(textOf(element, "status")).toBe("Checking…");
+      expect(find(element, "note")).toBeNull();
+      expect(find(element, "create")).toBeNull();
+    });
+
+    it("explains why a related criterion can't be checked", async () => {
+      const element = await mount("contactRoleUnknown");
+      expect(textOf(element, "status")).toBe("Can't check");
+      expect(textOf(element, "note")).toBe(
+        "You don't have access to the related records this criterion counts."
+      );
+    });
+
+    it("shows where the criterion comes from when given", async () => {
+      const element = await mount("amountUnmet", {
+        context: "Required to leave Prospecting"
+      });
+      expect(textOf(element, "context")).toBe(
+        "· Required to leave Prospecting"
+      );
+    });
+  });
+
+  describe("how to meet it", () => {
+    it("shows the help of an unmet criterion, and none once met", async () => {
+      const unmet = await mount("amountUnmet");
+      expect(textOf(unmet, "help")).toBe(
+        "Enter your best estimate of the deal value in Amount."
+      );
+      const met = await mount("amountMet");
+      expect(find(met, "help")).toBeNull();
+      expect(find(met, "edit")).toBeNull();
+      expect(find(met, "list")).toBeNull();
+    });
+
+    it("explains that a warning does not block the stage change", async () => {
+      const element = await mount("nextStepWarning");
+      expect(textOf(element, "note")).toBe(
+        "Recommended: this doesn't block the stage change."
+      );
+    });
+  });
+
+  describe("fix: edit the field right here", () => {
+    it("opens an editor for just that field and closes it after saving", async () => {
+      const toastHandler = jest.fn();
+      const element = await mount("amountUnmet");
+      element.addEventListener(TOAST_EVENT, toastHandler);
+      expect(find(element, "editor")).toBeNull();
+
+      find(element, "edit")?.click();
+      await flushPromises();
+      const form = find<
+        HTMLElement & { objectApiName: string; recordId: string }
+      >(element, "editor");
+      expect(form?.objectApiName).toBe("Opportunity");
+      expect(form?.recordId).toBe(RECORD_ID);
+      const input = find<HTMLElement & { fieldName: string }>(element, "input");
+      expect(input?.fieldName).toBe("Amount");
+      expect(find(element, "edit")).toBeNull();
+      await expect(element).toBeAccessible();
+
+      form?.dispatchEvent(
+        new CustomEvent("success", { detail: { id: RECORD_ID } })
+      );
+      await flushPromises();
+      expect(find(element, "editor")).toBeNull();
+      expect(toastHandler).toHaveBeenCalledTimes(1);
+      expect(toastHandler.mock.calls[0][0].detail).toMatchObject({
+        title: "Saved. The checklist is up to date.",
+        variant: "success"
+      });
+    });
+
+    it("closes the editor on cancel without saving", async () => {
+      const element = await mount("amountUnmet");
+      find(element, "edit")?.click();
+      await flushPromises();
+      find(element, "cancel")?.click();
+      await flushPromises();
+      expect(find(element, "editor")).toBeNull();
+      expect(find(element, "edit")).not.toBeNull();
+    });
+
+    it("offers no editor for a field the user can't read", async () => {
+      const element = await mount("painUnreadable");
+      expect(find(element, "edit")).toBeNull();
+    });
+  });
+
+  describe("fix: related records", () => {
+    it("adds a contact role with the criterion's conditions filled in", async () => {
+      const encode = pageReferenceUtils.encodeDefaultFieldValues as jest.Mock;
+      encode.mockReturnValue("OpportunityId=006Dn000004ABCDIA2,IsPrimary=true");
+      const element = await mount("contactRoleUnmet");
+      expect(textOf(element, "help")).toBe(
+        "Add your main contact as a contact role and tick Primary."
+      );
+      const create = find<HTMLElement & { label: string }>(element, "create");
+      expect(create?.label).toBe("Add contact role");
+      create?.click();
+
+      expect(encode).toHaveBeenCalledWith({
+        OpportunityId: RECORD_ID,
+        IsPrimary: true
+      });
+      expect(mockNavigate).toHaveBeenCalledWith(
+        {
+          type: "standard__objectPage",
+          attributes: {
+            objectApiName: "OpportunityContactRole",
+            actionName: "new"
+          },
+          state: {
+            defaultFieldValues:
+              "OpportunityId=006Dn000004ABCDIA2,IsPrimary=true"
+          }
+        },
+        undefined
+      );
+    });
+
+    it("logs a task for the opportunity, taking the first non-blank value of a list", async () => {
+      const element = await mount("callUnmet");
+      expect(
+        find<HTMLElement & { label: string }>(element, "create")?.label
+      ).toBe("Log a task");
+      find(element, "create")?.click();
+      expect(pageReferenceUtils.encodeDefaultFieldValues).toHaveBeenCalledWith({
+        WhatId: RECORD_ID,
+        Type: "Call",
+        Status: "Completed"
+      });
+      expect(mockNavigate.mock.calls[0][0].attributes).toEqual({
+        objectApiName: "Task",
+        actionName: "new"
+      });
+    });
+
+    it("logs an event for the opportunity", async () => {
+      const element = await mount("meetingUnmet");
+      find(element, "create")?.click();
+      expect(pageReferenceUtils.encodeDefaultFieldValues).toHaveBeenCalledWith({
+        WhatId: RECORD_ID,
+        Type: "Meeting"
+      });
+    });
+
+    it.each<[Fixture, string, string]>([
+      ["contactRoleUnmet", "View contact roles", "OpportunityContactRoles"],
+      ["callUnmet", "View activity history", "ActivityHistories"],
+      ["fileUnmet", "View files", "AttachedContentDocuments"],
+      ["productsUnmet", "Add products", "OpportunityLineItems"]
+    ])(
+      "%s opens the related list: %s",
+      async (fixture, label, relationship) => {
+        const element = await mount(fixture);
+        const list = find<HTMLElement & { label: string }>(element, "list");
+        expect(list?.label).toBe(label);
+        list?.click();
+        expect(mockNavigate).toHaveBeenCalledWith(
+          {
+            type: "standard__recordRelationshipPage",
+            attributes: {
+              recordId: RECORD_ID,
+              objectApiName: "Opportunity",
+              relationshipApiName: relationship,
+              actionName: "view"
+            }
+          },
+          undefined
+        );
+      }
+    );
+
+    it("uploads a file right here and tells the checklist", async () => {
+      const element = await mount("fileUnmet");
+      const changed = jest.fn();
+      element.addEventListener("relatedchange", changed);
+      const upload = find<HTMLElement & { recordId: string; label: string }>(
+        element,
+        "upload"
+      );
+      expect(upload?.recordId).toBe(RECORD_ID);
+      expect(upload?.label).toBe("Upload a file");
+      expect(find(element, "create")).toBeNull();
+      upload?.dispatchEvent(
+        new CustomEvent("uploadfinished", {
+          detail: { files: [{ name: "Proposal.pdf" }] }
+        })
+      );
+      expect(changed).toHaveBeenCalledTimes(1);
+      await expect(element).toBeAccessible();
+    });
+
+    it("offers no new-record action for products, whose default values the platform does not support", async () => {
+      const element = await mount("productsUnmet");
+      expect(find(element, "create")).toBeNull();
+      expect(find(element, "upload")).toBeNull();
+    });
+  });
+});

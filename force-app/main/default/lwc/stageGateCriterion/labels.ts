@@ -1,0 +1,52 @@
+/**
+ * Texts of one criterion row, as custom labels (translatable in the org with the Translation Workbench).
+ */
+import addContactRole from "@salesforce/label/c.StageGate_AddContactRole";
+import addProducts from "@salesforce/label/c.StageGate_AddProducts";
+import cancel from "@salesforce/label/c.StageGate_Cancel";
+import edit from "@salesforce/label/c.StageGate_Edit";
+import newEvent from "@salesforce/label/c.StageGate_NewEvent";
+import newTask from "@salesforce/label/c.StageGate_NewTask";
+import save from "@salesforce/label/c.StageGate_Save";
+import saved from "@salesforce/label/c.StageGate_Saved";
+import statusChecking from "@salesforce/label/c.StageGate_StatusChecking";
+import statusMet from "@salesforce/label/c.StageGate_StatusMet";
+import statusUnknown from "@salesforce/label/c.StageGate_StatusUnknown";
+import statusUnmet from "@salesforce/label/c.StageGate_StatusUnmet";
+import statusWarning from "@salesforce/label/c.StageGate_StatusWarning";
+import unknownField from "@salesforce/label/c.StageGate_UnknownField";
+import unknownRelated from "@salesforce/label/c.StageGate_UnknownRelated";
+import uploadFile from "@salesforce/label/c.StageGate_UploadFile";
+import uploaded from "@salesforce/label/c.StageGate_Uploaded";
+import viewActivities from "@salesforce/label/c.StageGate_ViewActivities";
+import viewContactRoles from "@salesforce/label/c.StageGate_ViewContactRoles";
+import viewFiles from "@salesforce/label/c.StageGate_ViewFiles";
+import warnHint from "@salesforce/label/c.StageGate_WarnHint";
+
+const LABELS = {
+  addContactRole,
+  addProducts,
+  cancel,
+  edit,
+  newEvent,
+  newTask,
+  save,
+  saved,
+  statusChecking,
+  statusMet,
+  statusUnknown,
+  statusUnmet,
+  statusWarning,
+  unknownField,
+  unknownRelated,
+  uploadFile,
+  uploaded,
+  viewActivities,
+  viewContactRoles,
+  viewFiles,
+  warnHint
+};
+
+export type LabelName = keyof typeof LABELS;
+
+export default LABELS;

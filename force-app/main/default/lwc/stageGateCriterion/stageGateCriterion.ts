@@ -1,0 +1,289 @@
+/**
+ * One criterion of the stage gate: its status, how to meet it and the shortest way to fix it
+ * (edit the field right here, upload a file, or open the new-record page or related list).
+ * The verdict comes in with `result` (computed by c/stageGateCore); nothing is evaluated here.
+ */
+import { LightningElement, api } from "lwc";
+import { NavigationMixin } from "lightning/navigation";
+import { encodeDefaultFieldValues } from "lightning/pageReferenceUtils";
+import { ShowToastEvent } from "lightning/platformShowToastEvent";
+import {
+  RELATED_OBJECT_PARENT_FIELD,
+  isRelatedCriterion,
+  type CriterionResult,
+  type RelatedCriterion,
+  type RelatedObject,
+  type Scalar
+} from "c/stageGateCore";
+import LABELS, { type LabelName } from "./labels";
+
+const OBJECT = "Opportunity";
+
+interface RelatedFix {
+  /** New record of the related object, with the criterion's conditions as default values. */
+  create?: LabelName;
+  /** Upload a file right here. */
+  upload?: boolean;
+  /** The Opportunity related list where such records live. */
+  relationship: string;
+  list: LabelName;
+}
+
+const RELATED_FIXES: Readonly<Record<RelatedObject, RelatedFix>> = {
+  OpportunityContactRole: {
+    create: "addContactRole",
+    relationship: "OpportunityContactRoles",
+    list: "viewContactRoles"
+  },
+  Task: {
+    create: "newTask",
+    relationship: "ActivityHistories",
+    list: "viewActivities"
+  },
+  Event: {
+    create: "newEvent",
+    relationship: "ActivityHistories",
+    list: "viewActivities"
+  },
+  ContentDocumentLink: {
+    upload: true,
+    relationship: "AttachedContentDocuments",
+    list: "viewFiles"
+  },
+  // Products are added from their related list (Add Products picks price book entries);
+  // pageReferenceUtils does not support default values for OpportunityLineItem.
+  OpportunityLineItem: {
+    relationship: "OpportunityLineItems",
+    list: "addProducts"
+  }
+};
+
+/** Default field values for a new related record that meets the criterion's conditions. */
+export function defaultsFor(
+  criterion: RelatedCriterion,
+  recordId: string
+): Record<string, string | number | boolean> {
+  const defaults: Record<string, string | number | boolean> = {
+    [RELATED_OBJECT_PARENT_FIELD[criterion.related]]: recordId
+  };
+  for (const [field, expected] of Object.entries(criterion.where ?? {})) {
+    const values: Scalar[] = Array.isArray(expected) ? expected : [expected];
+    const first = values.find((v) => v !== null);
+    if (first !== undefined && first !== null) {
+      defaults[field] = first;
+    }
+  }
+  return defaults;
+}
+
+export default class StageGateCriterion extends NavigationMixin(
+  LightningElement
+) {
+  @api recordId?: string;
+  @api result?: CriterionResult;
+  /** Where the criterion comes from, e.g. "Required to leave Qualification". */
+  @api context?: string;
+  /** Its related records are being counted. */
+  @api pending = false;
+
+  labels = LABELS;
+  editing = false;
+
+  get criterion(): CriterionResult["criterion"] | undefined {
+    return this.result?.criterion;
+  }
+
+  get code(): string {
+    return this.criterion ? `[${this.criterion.id}]` : "";
+  }
+
+  get label(): string {
+    return this.criterion?.label ?? "";
+  }
+
+  private get isMet(): boolean {
+    return this.result?.verdict === "met";
+  }
+
+  private get isWarning(): boolean {
+    return this.result?.mode === "warn";
+  }
+
+  private get isUnknown(): boolean {
+    return this.result?.verdict === "unknown";
+  }
+
+  get statusLabel(): string {
+    if (this.isMet) {
+      return LABELS.statusMet;
+    }
+    if (this.isUnknown) {
+      return this.pending ? LABELS.statusChecking : LABELS.statusUnknown;
+    }
+    return this.isWarning ? LABELS.statusWarning : LABELS.statusUnmet;
+  }
+
+  get iconName(): string {
+    if (this.isMet) {
+      return "utility:success";
+    }
+    if (this.isUnknown) {
+      return this.pending ? "utility:clock" : "utility:lock";
+    }
+    return this.isWarning ? "utility:warning" : "utility:error";
+  }
+
+  get iconVariant(): string | undefined {
+    if (this.isMet) {
+      return "success";
+    }
+    if (this.isUnknown) {
+      return undefined;
+    }
+    return this.isWarning ? "warning" : "error";
+  }
+
+  get statusClass(): string {
+    if (this.isMet) {
+      return "slds-text-color_success";
+    }
+    if (this.isUnknown) {
+      return "slds-text-color_weak";
+    }
+    return this.isWarning ? "slds-text-color_default" : "slds-text-color_error";
+  }
+
+  /** How to meet it: shown while it is not met. */
+  get help(): string | undefined {
+    return this.isMet ? undefined : this.criterion?.help;
+  }
+
+  /** Why it is only a warning, or why it cannot be checked. */
+  get note(): string | undefined {
+    if (this.isMet || this.pending) {
+      return undefined;
+    }
+    if (this.isUnknown) {
+      return this.criterion && isRelatedCriterion(this.criterion)
+        ? LABELS.unknownRelated
+        : LABELS.unknownField;
+    }
+    return this.isWarning ? LABELS.warnHint : undefined;
+  }
+
+  private get needsFix(): boolean {
+    return !!this.result && !this.isMet && !this.pending;
+  }
+
+  private get relatedFix(): RelatedFix | undefined {
+    const c = this.criterion;
+    return c && isRelatedCriterion(c) ? RELATED_FIXES[c.related] : undefined;
+  }
+
+  /** The field to edit inline: only for a field the user can read (an unreadable one is "can't check"). */
+  get fieldName(): string | undefined {
+    const c = this.criterion;
+    return c && !isRelatedCriterion(c) && this.needsFix && !this.isUnknown
+      ? c.field
+      : undefined;
+  }
+
+  get showEditButton(): boolean {
+    return !!this.fieldName && !this.editing;
+  }
+
+  get showEditor(): boolean {
+    return !!this.fieldName && this.editing;
+  }
+
+  /** The edit button's tooltip: which criterion it fixes. */
+  get editTitle(): string {
+    return this.label;
+  }
+
+  get createLabel(): string | undefined {
+    const fix = this.relatedFix;
+    return this.needsFix && fix?.create ? LABELS[fix.create] : undefined;
+  }
+
+  get showUpload(): boolean {
+    return this.needsFix && !!this.relatedFix?.upload;
+  }
+
+  get listLabel(): string | undefined {
+    const fix = this.relatedFix;
+    return this.needsFix && fix ? LABELS[fix.list] : undefined;
+  }
+
+  get hasActions(): boolean {
+    return (
+      this.showEditButton ||
+      !!this.createLabel ||
+      this.showUpload ||
+      !!this.listLabel
+    );
+  }
+
+  handleEdit(): void {
+    this.editing = true;
+  }
+
+  handleCancel(): void {
+    this.editing = false;
+  }
+
+  handleSaved(): void {
+    // Lightning Data Service updates the record everywhere on the page, the checklist included.
+    this.editing = false;
+    this.dispatchEvent(
+      new ShowToastEvent({
+        title: LABELS.saved,
+        message: this.label,
+        variant: "success"
+      })
+    );
+  }
+
+  handleCreate(): void {
+    const c = this.criterion;
+    if (!c || !isRelatedCriterion(c) || !this.recordId) {
+      return;
+    }
+    this[NavigationMixin.Navigate]({
+      type: "standard__objectPage",
+      attributes: { objectApiName: c.related, actionName: "new" },
+      state: {
+        defaultFieldValues: encodeDefaultFieldValues(
+          defaultsFor(c, this.recordId)
+        )
+      }
+    });
+  }
+
+  handleOpenList(): void {
+    const fix = this.relatedFix;
+    if (!fix || !this.recordId) {
+      return;
+    }
+    this[NavigationMixin.Navigate]({
+      type: "standard__recordRelationshipPage",
+      attributes: {
+        recordId: this.recordId,
+        objectApiName: OBJECT,
+        relationshipApiName: fix.relationship,
+        actionName: "view"
+      }
+    });
+  }
+
+  handleUploadFinished(): void {
+    this.dispatchEvent(
+      new ShowToastEvent({
+        title: LABELS.uploaded,
+        message: this.label,
+        variant: "success"
+      })
+    );
+    this.dispatchEvent(new CustomEvent("relatedchange"));
+  }
+}
