@@ -369,7 +369,6 @@ function isBlank(value: unknown): boolean {
   return value === null || value === undefined || value === "";
 }
 
-/** Resolves `TODAY`, `TODAY+N`, `TODAY-N` or an ISO date to YYYY-MM-DD. */
 /** Normalized placeholder lists by list, so bulk evaluation (the audit) does not rebuild them per value. */
 const normalizedPlaceholderCache = new WeakMap<readonly string[], string[]>();
 
@@ -385,6 +384,7 @@ function blockedPlaceholders(placeholders: readonly string[]): string[] {
 /** The last date value resolved: "TODAY" is resolved once per evaluation run, not per record. */
 let lastResolved: { value: Scalar; today: string; date: string } | undefined;
 
+/** Resolves `TODAY`, `TODAY+N`, `TODAY-N` or an ISO date to YYYY-MM-DD. */
 export function resolveDateValue(value: Scalar, today: string): string {
   if (lastResolved && lastResolved.value === value && lastResolved.today === today) {
     return lastResolved.date;
