@@ -2,6 +2,7 @@
  * Everything `npm run gates -- generate` writes, one emitter per kind of file.
  * Add an emitter by importing it and listing it here.
  */
+import { emitApex } from "./apex";
 import { emitFlow } from "./flow";
 import { emitLwcDefinition } from "./lwc-definition";
 import { emitPermissions } from "./permissions";
@@ -12,5 +13,6 @@ export const EMITTERS: Emitter[] = [
   emitValidationRules,
   emitFlow,
   emitPermissions,
-  emitLwcDefinition
+  emitLwcDefinition,
+  emitApex
 ];
