@@ -1,37 +1,53 @@
 /**
- * The preview's StageGateController: the same answers as the Apex class, from the
- * in-memory org. Counting is the core's countRelated (via the org's relatedCounts);
- * nothing is decided here.
+ * The preview's StageGateController (force-app/main/default/classes/StageGateController.cls):
+ * the same answers and errors, from the in-memory org. Counting is the core's
+ * countRelated (the org's relatedCounts); nothing is decided here.
  */
+import ERROR_DELETED from "@salesforce/label/c.StageGate_ErrorDeleted";
+import ERROR_NO_RECORD_ID from "@salesforce/label/c.StageGate_ErrorNoRecordId";
+import ERROR_UNKNOWN_CRITERIA from "@salesforce/label/c.StageGate_ErrorUnknownCriteria";
+import { allCriteria, isRelatedCriterion } from "c/stageGateCore";
 import { ApexException } from "../apexRuntime";
-import { getRecordById, relatedCounts } from "../org";
+import { getRecordById, MAP, relatedCounts } from "../org";
 
-/** getRelatedCounts(Id opportunityId, List<String> criterionIds): counts by criterion id. */
+/** The related-record criteria the Apex class knows (StageGateRelatedCriteria.CRITERIA: off criteria are not in the runtime map). */
+const RELATED_IDS = new Set(
+  allCriteria(MAP)
+    .filter(isRelatedCriterion)
+    .map((c) => c.id)
+);
+
+function readableError(message: string): ApexException {
+  return new ApexException(message, "System.AuraHandledException", true);
+}
+
+/** getRelatedCounts(Id opportunityId, List<String> criterionIds): criterion id => count. */
 export function getRelatedCounts(
   args: Record<string, unknown>
 ): Record<string, number> {
-  const opportunityId = args.opportunityId;
-  const criterionIds = args.criterionIds;
-  if (
-    typeof opportunityId !== "string" ||
-    getRecordById(opportunityId)?.sobject !== "Opportunity"
-  ) {
-    throw new ApexException(
-      "No opportunity with this id is visible to you.",
-      "System.AuraHandledException",
-      true
+  const { opportunityId, criterionIds } = args;
+  if (opportunityId === null || opportunityId === undefined) {
+    throw readableError(ERROR_NO_RECORD_ID);
+  }
+  const requested = Array.isArray(criterionIds)
+    ? criterionIds.map((id) => String(id))
+    : [];
+  const unknown = requested.filter((id) => !RELATED_IDS.has(id));
+  if (unknown.length > 0) {
+    throw readableError(
+      ERROR_UNKNOWN_CRITERIA.replace("{0}", unknown.join(", "))
     );
   }
-  const all = relatedCounts(opportunityId);
-  const wanted = Array.isArray(criterionIds)
-    ? criterionIds.map(String)
-    : Object.keys(all);
-  const out: Record<string, number> = {};
-  for (const id of wanted) {
-    const count = all[id];
-    if (count !== undefined) {
-      out[id] = count;
-    }
+  if (requested.length === 0) {
+    return {};
   }
-  return out;
+  if (getRecordById(String(opportunityId))?.sobject !== "Opportunity") {
+    throw readableError(ERROR_DELETED);
+  }
+  const all = relatedCounts(String(opportunityId));
+  const counts: Record<string, number> = {};
+  for (const id of requested) {
+    counts[id] = all[id] ?? 0;
+  }
+  return counts;
 }
