@@ -82,6 +82,12 @@ export const STEPS: Step[] = [
   //   { name: "docs", summary: "generated docs are up to date", command: "tsx scripts/docs/generate-docs.ts --check" },
   // ──────────────────────────────────────────────────────────────────────────────────────────
   {
+    name: "preview",
+    summary:
+      "local preview: build fails on unresolved imports; browser tests in Chromium",
+    command: "tsx preview/e2e/run.ts"
+  },
+  {
     name: "jest",
     summary: "unit tests: LWC (sfdx-lwc-jest) and Node (scripts, checks)",
     command: "jest --ci"
