@@ -30,6 +30,10 @@ export function isInside(file: string, dir: string): boolean {
   return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
 }
 
+/** A path as the project's messages show it: relative inside the project, absolute outside. */
 export function relativeToProject(file: string): string {
-  return path.relative(PROJECT_DIR, file).split(path.sep).join("/");
+  const rel = path.relative(PROJECT_DIR, file);
+  return rel.startsWith("..") || path.isAbsolute(rel)
+    ? file
+    : rel.split(path.sep).join("/");
 }
