@@ -2,18 +2,38 @@
  * `npm run gates -- <command> [options]`: the process map's command line.
  * Each command lives in ./commands/<name>.ts and exports `run(args: string[]): Promise<number>`.
  */
-const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run: (args: string[]) => Promise<number> }> }> = {
-  validate: { summary: "check the process map (schema and meaning)", load: () => import("./commands/validate") },
-  generate: { summary: "write validation rules, flow, permissions and the LWC map", load: () => import("./commands/generate") },
-  check: { summary: "what-if: would these saves be allowed?", load: () => import("./commands/check") },
-  audit: { summary: "which open deals sit in a stage whose gates they do not meet", load: () => import("./commands/audit") }
+const COMMANDS: Record<
+  string,
+  {
+    summary: string;
+    load: () => Promise<{ run: (args: string[]) => Promise<number> }>;
+  }
+> = {
+  validate: {
+    summary: "check the process map (schema and meaning)",
+    load: () => import("./commands/validate")
+  },
+  generate: {
+    summary: "write validation rules, flow, permissions and the LWC map",
+    load: () => import("./commands/generate")
+  },
+  check: {
+    summary: "what-if: would these saves be allowed?",
+    load: () => import("./commands/check")
+  },
+  audit: {
+    summary: "which open deals sit in a stage whose gates they do not meet",
+    load: () => import("./commands/audit")
+  }
 };
 
 function usage(): string {
   return [
     "Usage: npm run gates -- <command> [options]",
     "",
-    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`),
+    ...Object.entries(COMMANDS).map(
+      ([name, c]) => `  ${name.padEnd(10)} ${c.summary}`
+    ),
     "",
     "Run a command with --help for its options."
   ].join("\n");

@@ -51,7 +51,9 @@ export type RelatedObject =
   | "OpportunityLineItem";
 
 /** The lookup on each related object that points at the Opportunity. */
-export const RELATED_OBJECT_PARENT_FIELD: Readonly<Record<RelatedObject, string>> = {
+export const RELATED_OBJECT_PARENT_FIELD: Readonly<
+  Record<RelatedObject, string>
+> = {
   OpportunityContactRole: "OpportunityId",
   Task: "WhatId",
   Event: "WhatId",
@@ -133,7 +135,14 @@ export type FieldType =
   | "Reference"
   | "Id";
 
-export type FieldKind = "text" | "picklist" | "multipicklist" | "number" | "date" | "datetime" | "checkbox";
+export type FieldKind =
+  | "text"
+  | "picklist"
+  | "multipicklist"
+  | "number"
+  | "date"
+  | "datetime"
+  | "checkbox";
 
 export function fieldKind(type: FieldType): FieldKind {
   switch (type) {
@@ -157,13 +166,37 @@ export function fieldKind(type: FieldType): FieldKind {
 }
 
 /** Which operators make sense for which kind of field. */
-export const OPERATORS_BY_KIND: Readonly<Record<FieldKind, readonly FieldOperator[]>> = {
+export const OPERATORS_BY_KIND: Readonly<
+  Record<FieldKind, readonly FieldOperator[]>
+> = {
   text: ["isSet", "isMeaningful", "equals", "notEquals", "in", "notIn"],
   picklist: ["isSet", "isMeaningful", "equals", "notEquals", "in", "notIn"],
   multipicklist: ["isSet", "includes"],
-  number: ["isSet", "equals", "notEquals", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
-  date: ["isSet", "equals", "notEquals", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
-  datetime: ["isSet", "greaterThan", "greaterOrEqual", "lessThan", "lessOrEqual"],
+  number: [
+    "isSet",
+    "equals",
+    "notEquals",
+    "greaterThan",
+    "greaterOrEqual",
+    "lessThan",
+    "lessOrEqual"
+  ],
+  date: [
+    "isSet",
+    "equals",
+    "notEquals",
+    "greaterThan",
+    "greaterOrEqual",
+    "lessThan",
+    "lessOrEqual"
+  ],
+  datetime: [
+    "isSet",
+    "greaterThan",
+    "greaterOrEqual",
+    "lessThan",
+    "lessOrEqual"
+  ],
   checkbox: ["isTrue", "isFalse"]
 };
 
@@ -223,7 +256,10 @@ export function criterionMode(c: Criterion): CriterionMode {
  * Builds the runtime map. `fieldTypeOf` answers the type of an Opportunity field;
  * the map must have been validated (unknown fields throw here).
  */
-export function toRuntimeMap(map: StageGateMap, fieldTypeOf: (field: string) => FieldType | undefined): RuntimeMap {
+export function toRuntimeMap(
+  map: StageGateMap,
+  fieldTypeOf: (field: string) => FieldType | undefined
+): RuntimeMap {
   const convert = (list: Criterion[] | undefined): RuntimeCriterion[] =>
     (list ?? [])
       .filter((c) => criterionMode(c) !== "off")
@@ -233,17 +269,25 @@ export function toRuntimeMap(map: StageGateMap, fieldTypeOf: (field: string) => 
         }
         const fieldType = fieldTypeOf(c.field);
         if (!fieldType) {
-          throw new Error(`Unknown Opportunity field "${c.field}" in criterion "${c.id}"`);
+          throw new Error(
+            `Unknown Opportunity field "${c.field}" in criterion "${c.id}"`
+          );
         }
         return { ...c, fieldType };
       });
   return {
     bypassPermission: map.bypassPermission,
-    placeholders: normalizedPlaceholders(map.placeholders ?? DEFAULT_PLACEHOLDERS),
+    placeholders: normalizedPlaceholders(
+      map.placeholders ?? DEFAULT_PLACEHOLDERS
+    ),
     processes: map.processes.map((p) => ({
       name: p.name,
       recordTypes: p.recordTypes ?? [],
-      stages: p.stages.map((s) => ({ ...s, entry: convert(s.entry), exit: convert(s.exit) })),
+      stages: p.stages.map((s) => ({
+        ...s,
+        entry: convert(s.entry),
+        exit: convert(s.exit)
+      })),
       won: { ...p.won, entry: convert(p.won.entry) },
       lost: { ...p.lost, entry: convert(p.lost.entry) }
     }))
@@ -255,9 +299,14 @@ export function toRuntimeMap(map: StageGateMap, fieldTypeOf: (field: string) => 
 // ---------------------------------------------------------------------------
 
 /** The process for a record type DeveloperName; records without a claimed type use the default process. */
-export function selectProcess(map: RuntimeMap, recordType: string | null | undefined): RuntimeProcess | undefined {
+export function selectProcess(
+  map: RuntimeMap,
+  recordType: string | null | undefined
+): RuntimeProcess | undefined {
   if (recordType) {
-    const byType = map.processes.find((p) => p.recordTypes.includes(recordType));
+    const byType = map.processes.find((p) =>
+      p.recordTypes.includes(recordType)
+    );
     if (byType) {
       return byType;
     }
@@ -266,7 +315,10 @@ export function selectProcess(map: RuntimeMap, recordType: string | null | undef
 }
 
 /** Position of a stage in the process order: 1..n open, n+1 won, 0 lost or not in the map. */
-export function stageIndex(process: RuntimeProcess, stage: string | null | undefined): number {
+export function stageIndex(
+  process: RuntimeProcess,
+  stage: string | null | undefined
+): number {
   if (stage === null || stage === undefined) {
     return 0;
   }
@@ -279,7 +331,10 @@ export function stageIndex(process: RuntimeProcess, stage: string | null | undef
 
 export type StageKind = "open" | "won" | "lost" | "unknown";
 
-export function stageKind(process: RuntimeProcess, stage: string | null | undefined): StageKind {
+export function stageKind(
+  process: RuntimeProcess,
+  stage: string | null | undefined
+): StageKind {
   if (stage === process.lost.name) {
     return "lost";
   }
@@ -310,7 +365,11 @@ export function requiredForMove(
     return [];
   }
   if (toStage === process.lost.name) {
-    return process.lost.entry.map((criterion) => ({ criterion, stage: process.lost.name, list: "entry" }));
+    return process.lost.entry.map((criterion) => ({
+      criterion,
+      stage: process.lost.name,
+      list: "entry"
+    }));
   }
   const t = stageIndex(process, toStage);
   if (t === 0) {
@@ -324,11 +383,18 @@ export function requiredForMove(
 }
 
 /** Everything a record must meet to *be* in its stage: as if it had been inserted there. */
-export function requiredToBeIn(process: RuntimeProcess, stage: string): RequiredCriterion[] {
+export function requiredToBeIn(
+  process: RuntimeProcess,
+  stage: string
+): RequiredCriterion[] {
   return requiredForMove(process, null, stage, true);
 }
 
-function requiredBetween(process: RuntimeProcess, p: number, t: number): RequiredCriterion[] {
+function requiredBetween(
+  process: RuntimeProcess,
+  p: number,
+  t: number
+): RequiredCriterion[] {
   const out: RequiredCriterion[] = [];
   for (let k = Math.max(p, 1); k < t; k++) {
     const s = process.stages[k - 1];
@@ -336,7 +402,8 @@ function requiredBetween(process: RuntimeProcess, p: number, t: number): Require
       out.push({ criterion, stage: s.name, list: "exit" });
     }
   }
-  const target = t === process.stages.length + 1 ? process.won : process.stages[t - 1];
+  const target =
+    t === process.stages.length + 1 ? process.won : process.stages[t - 1];
   for (const criterion of target.entry) {
     out.push({ criterion, stage: target.name, list: "entry" });
   }
@@ -386,7 +453,11 @@ let lastResolved: { value: Scalar; today: string; date: string } | undefined;
 
 /** Resolves `TODAY`, `TODAY+N`, `TODAY-N` or an ISO date to YYYY-MM-DD. */
 export function resolveDateValue(value: Scalar, today: string): string {
-  if (lastResolved && lastResolved.value === value && lastResolved.today === today) {
+  if (
+    lastResolved &&
+    lastResolved.value === value &&
+    lastResolved.today === today
+  ) {
     return lastResolved.date;
   }
   const date = resolveDateValueUncached(value, today);
@@ -398,7 +469,9 @@ function resolveDateValueUncached(value: Scalar, today: string): string {
   const text = String(value).trim();
   const relative = /^TODAY\s*(?:([+-])\s*(\d+))?$/i.exec(text);
   if (relative) {
-    const days = relative[2] ? Number(relative[2]) * (relative[1] === "-" ? -1 : 1) : 0;
+    const days = relative[2]
+      ? Number(relative[2]) * (relative[1] === "-" ? -1 : 1)
+      : 0;
     return addDays(today, days);
   }
   const iso = /^(\d{4}-\d{2}-\d{2})/.exec(text);
@@ -440,7 +513,12 @@ function asList(value: Scalar | Scalar[] | undefined): Scalar[] {
   return Array.isArray(value) ? value : [value];
 }
 
-function compareValues(kind: FieldKind, actual: unknown, expected: Scalar, today: string): number {
+function compareValues(
+  kind: FieldKind,
+  actual: unknown,
+  expected: Scalar,
+  today: string
+): number {
   if (kind === "number") {
     return Number(actual) - Number(expected);
   }
@@ -505,9 +583,13 @@ export function evaluateField(
     case "lessOrEqual":
       return ok(compareValues(kind, value, expected[0], today) <= 0);
     case "in":
-      return ok(expected.some((e) => compareValues(kind, value, e, today) === 0));
+      return ok(
+        expected.some((e) => compareValues(kind, value, e, today) === 0)
+      );
     case "notIn":
-      return ok(!expected.some((e) => compareValues(kind, value, e, today) === 0));
+      return ok(
+        !expected.some((e) => compareValues(kind, value, e, today) === 0)
+      );
     case "includes": {
       const selected = String(value).split(";");
       return ok(expected.every((e) => selected.includes(String(e))));
@@ -528,19 +610,29 @@ function whereValueMatches(actual: unknown, expected: Scalar): boolean {
   if (typeof expected === "number") {
     return !isBlank(actual) && Number(actual) === expected;
   }
-  return !isBlank(actual) && String(actual).toLowerCase() === expected.toLowerCase();
+  return (
+    !isBlank(actual) && String(actual).toLowerCase() === expected.toLowerCase()
+  );
 }
 
 /** Number of records matching every `where` condition (a list means any of its values). */
-export function countMatching(records: readonly Record<string, unknown>[], where: RelatedCriterion["where"]): number {
+export function countMatching(
+  records: readonly Record<string, unknown>[],
+  where: RelatedCriterion["where"]
+): number {
   const conditions = Object.entries(where ?? {});
   return records.filter((r) =>
-    conditions.every(([field, expected]) => asList(expected).some((e) => whereValueMatches(r[field], e)))
+    conditions.every(([field, expected]) =>
+      asList(expected).some((e) => whereValueMatches(r[field], e))
+    )
   ).length;
 }
 
 /** Counts for every related criterion of the map from related records grouped by object. */
-export function countRelated(map: RuntimeMap, related: RelatedRecords): RelatedCounts {
+export function countRelated(
+  map: RuntimeMap,
+  related: RelatedRecords
+): RelatedCounts {
   const counts: RelatedCounts = {};
   for (const c of allCriteria(map)) {
     if (isRelatedCriterion(c)) {
@@ -550,7 +642,10 @@ export function countRelated(map: RuntimeMap, related: RelatedRecords): RelatedC
   return counts;
 }
 
-export function evaluateRelated(c: RelatedCriterion, count: number | undefined): Verdict {
+export function evaluateRelated(
+  c: RelatedCriterion,
+  count: number | undefined
+): Verdict {
   if (count === undefined) {
     return "unknown";
   }
@@ -567,12 +662,20 @@ export interface EvaluationContext {
   missingIsBlank?: boolean;
 }
 
-export function evaluateCriterion(c: RuntimeCriterion, ctx: EvaluationContext): Verdict {
+export function evaluateCriterion(
+  c: RuntimeCriterion,
+  ctx: EvaluationContext
+): Verdict {
   if (isRelatedCriterion(c)) {
     return evaluateRelated(c, ctx.counts[c.id]);
   }
   const value = ctx.values[c.field];
-  return evaluateField(c, value === undefined && ctx.missingIsBlank ? null : value, ctx.today, ctx.placeholders);
+  return evaluateField(
+    c,
+    value === undefined && ctx.missingIsBlank ? null : value,
+    ctx.today,
+    ctx.placeholders
+  );
 }
 
 export function allCriteria(map: RuntimeMap): RuntimeCriterion[] {
@@ -596,8 +699,14 @@ export const MAX_ERROR_MESSAGE_LENGTH = 255;
  */
 export function criterionMessage(c: Criterion): string {
   const label = c.label.trim().replace(/[.\s]+$/, "");
-  const text = `[${c.id}] ${label}.${c.help ? ` ${c.help.trim()}` : ""}`.replace(/\s+/g, " ");
-  return text.length <= MAX_ERROR_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
+  const text =
+    `[${c.id}] ${label}.${c.help ? ` ${c.help.trim()}` : ""}`.replace(
+      /\s+/g,
+      " "
+    );
+  return text.length <= MAX_ERROR_MESSAGE_LENGTH
+    ? text
+    : `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }
 
 /** The message for a blocked move: one line per unmet enforced criterion, in map order. */
@@ -647,9 +756,18 @@ export interface TransitionResult {
 export const STAGE_FIELD = "StageName";
 
 /** Decides a save exactly as the generated validation rules and flow do. */
-export function evaluateTransition(map: RuntimeMap, input: TransitionInput): TransitionResult {
+export function evaluateTransition(
+  map: RuntimeMap,
+  input: TransitionInput
+): TransitionResult {
   const process = selectProcess(map, input.recordType);
-  const allowedResult: TransitionResult = { allowed: true, blocking: [], warnings: [], message: "", results: [] };
+  const allowedResult: TransitionResult = {
+    allowed: true,
+    blocking: [],
+    warnings: [],
+    message: "",
+    results: []
+  };
   if (!process) {
     return allowedResult;
   }
@@ -670,12 +788,16 @@ export function evaluateTransition(map: RuntimeMap, input: TransitionInput): Tra
     today: input.today,
     placeholders: map.placeholders
   };
-  const results = requiredForMove(process, fromStage, toStage, isInsert).map((r) => resultFor(r, ctx));
+  const results = requiredForMove(process, fromStage, toStage, isInsert).map(
+    (r) => resultFor(r, ctx)
+  );
   const unmetEnforced = results.filter(isBlocking);
   return {
     allowed: unmetEnforced.length === 0,
     blocking: unmetEnforced.map((r) => r.criterion.id),
-    warnings: results.filter((r) => r.mode === "warn" && r.verdict !== "met").map((r) => r.criterion.id),
+    warnings: results
+      .filter((r) => r.mode === "warn" && r.verdict !== "met")
+      .map((r) => r.criterion.id),
     message: blockedMessage(unmetEnforced.map((r) => r.criterion)),
     results,
     process: process.name
@@ -683,10 +805,15 @@ export function evaluateTransition(map: RuntimeMap, input: TransitionInput): Tra
 }
 
 function asStage(value: unknown): string | null {
-  return value === null || value === undefined || value === "" ? null : String(value);
+  return value === null || value === undefined || value === ""
+    ? null
+    : String(value);
 }
 
-function resultFor(r: RequiredCriterion, ctx: EvaluationContext): CriterionResult {
+function resultFor(
+  r: RequiredCriterion,
+  ctx: EvaluationContext
+): CriterionResult {
   return {
     ...r,
     verdict: evaluateCriterion(r.criterion, ctx),
@@ -694,7 +821,8 @@ function resultFor(r: RequiredCriterion, ctx: EvaluationContext): CriterionResul
   };
 }
 
-export type ChecklistStatus = "open" | "won" | "lost" | "notInMap" | "noProcess" | "noStage";
+export type ChecklistStatus =
+  "open" | "won" | "lost" | "notInMap" | "noProcess" | "noStage";
 
 export interface Checklist {
   status: ChecklistStatus;
@@ -725,8 +853,19 @@ export interface ChecklistInput extends EvaluationContext {
 }
 
 /** The checklist for a record's current stage. */
-export function buildChecklist(map: RuntimeMap, input: ChecklistInput): Checklist {
-  const empty: Checklist = { status: "noProcess", items: [], met: 0, total: 0, ready: false, regressions: [], overdue: false };
+export function buildChecklist(
+  map: RuntimeMap,
+  input: ChecklistInput
+): Checklist {
+  const empty: Checklist = {
+    status: "noProcess",
+    items: [],
+    met: 0,
+    total: 0,
+    ready: false,
+    regressions: [],
+    overdue: false
+  };
   const process = selectProcess(map, input.recordType);
   if (!process) {
     return empty;
@@ -753,7 +892,9 @@ export function buildChecklist(map: RuntimeMap, input: ChecklistInput): Checklis
   const regressions = requiredToBeIn(process, stage)
     .map((r) => resultFor(r, ctx))
     .filter((r) => r.verdict === "unmet");
-  const daysInStage = input.lastStageChange ? daysBetween(input.lastStageChange, input.today) : undefined;
+  const daysInStage = input.lastStageChange
+    ? daysBetween(input.lastStageChange, input.today)
+    : undefined;
   const met = items.filter((i) => i.verdict === "met").length;
   return {
     ...base,
@@ -764,10 +905,14 @@ export function buildChecklist(map: RuntimeMap, input: ChecklistInput): Checklis
     met,
     total: items.length,
     ready: !items.some(isBlocking),
-    nextStage: t < process.stages.length ? process.stages[t].name : process.won.name,
+    nextStage:
+      t < process.stages.length ? process.stages[t].name : process.won.name,
     regressions,
     daysInStage,
-    overdue: current.targetDays !== undefined && daysInStage !== undefined && daysInStage > current.targetDays
+    overdue:
+      current.targetDays !== undefined &&
+      daysInStage !== undefined &&
+      daysInStage > current.targetDays
   };
 }
 
@@ -781,18 +926,29 @@ export function previewMove(
     return [];
   }
   const ctx: EvaluationContext = { ...input, placeholders: map.placeholders };
-  return requiredForMove(process, asStage(input.stage), input.toStage, false).map((r) => resultFor(r, ctx));
+  return requiredForMove(
+    process,
+    asStage(input.stage),
+    input.toStage,
+    false
+  ).map((r) => resultFor(r, ctx));
 }
 
 /** Later stages a rep can preview from the current one (open stages after it, then won). */
-export function laterStages(process: RuntimeProcess, stage: string | null | undefined): string[] {
+export function laterStages(
+  process: RuntimeProcess,
+  stage: string | null | undefined
+): string[] {
   const p = stageIndex(process, stage);
   const kind = stageKind(process, stage);
   if (kind === "won") {
     return [];
   }
   const from = kind === "lost" || kind === "unknown" ? 0 : p;
-  return [...process.stages.slice(from).map((s) => s.name), process.won.name].filter((s) => s !== stage);
+  return [
+    ...process.stages.slice(from).map((s) => s.name),
+    process.won.name
+  ].filter((s) => s !== stage);
 }
 
 /** Opportunity fields the map reads (for getRecord). */
