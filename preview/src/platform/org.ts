@@ -19,8 +19,7 @@ import {
   type RelatedCounts,
   type RelatedObject,
   type RelatedRecords,
-  type RuntimeMap,
-  type TransitionResult
+  type RuntimeMap
 } from "c/stageGateCore";
 import { schema, seed } from "./buildData";
 import { DmlError, errorEntry, type RecordErrorEntry } from "./errors";
@@ -212,10 +211,6 @@ const DEFAULT_STAGES: Record<
   "Closed Lost": { probability: 0, forecast: "Omitted" }
 };
 
-/** The last transition the org evaluated (shown by the shell's "enforcement" panel). */
-export let lastTransition:
-  (TransitionResult & { recordId: string; at: string }) | undefined;
-
 function coerce(
   sobject: string,
   name: string,
@@ -257,8 +252,17 @@ function coerce(
     }
     case "Reference":
     case "Id": {
-      const target = records.get(String(value));
-      if (!target) {
+      const id = String(value);
+      // Objects the preview holds records of must hold this one; others (User, Product2...) need a well-formed Id.
+      const modelled =
+        field.referenceTo !== undefined &&
+        Array.from(records.values()).some(
+          (r) => r.sobject === field.referenceTo
+        );
+      const ok = modelled
+        ? records.has(id)
+        : /^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/.test(id);
+      if (!ok) {
         return {
           error: errorEntry(
             `${field.label}: id value of incorrect type: ${String(value)}`,
@@ -341,7 +345,6 @@ function enforceGates(
     permissions: permissions(),
     today: today()
   });
-  lastTransition = { ...result, recordId: id, at: new Date().toISOString() };
   if (!result.allowed) {
     throw new DmlError({
       errors: [errorEntry(result.message, "FIELD_CUSTOM_VALIDATION_EXCEPTION")],

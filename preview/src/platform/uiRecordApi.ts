@@ -6,6 +6,7 @@
  * Save) is re-provisioned to every wire that shows it; `fields` that do not exist
  * provision an error while missing `optionalFields` are left out.
  */
+import timeZone from "@salesforce/i18n/timeZone";
 import {
   DmlError,
   fetchError,
@@ -123,7 +124,7 @@ function displayValueOf(field: OrgField, value: unknown): string | null {
     }
     case "DateTime":
       return new Date(String(value)).toLocaleString("en-US", {
-        timeZone: "America/Los_Angeles"
+        timeZone
       });
     case "Reference":
       return nameOf(value);
