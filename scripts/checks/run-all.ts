@@ -75,12 +75,23 @@ export const STEPS: Step[] = [
     summary: "Lightning Flow Scanner: no error-severity results",
     run: async (root) => (await import("./flows")).checkFlows(root)
   },
-  // ── Project steps ─────────────────────────────────────────────────────────────────────────
-  // Add project-specific steps here, before jest. A plain command works, e.g.:
-  //   { name: "gates-validate", summary: "process map schema and meaning", command: "tsx scripts/gates/cli.ts validate" },
-  //   { name: "gates-generate", summary: "generated metadata is up to date", command: "tsx scripts/gates/cli.ts generate --check" },
-  //   { name: "docs", summary: "generated docs are up to date", command: "tsx scripts/docs/generate-docs.ts --check" },
-  // ──────────────────────────────────────────────────────────────────────────────────────────
+  // ── Project steps: the process map is the single source; generated files must not drift ──
+  {
+    name: "gates-validate",
+    summary:
+      "the process map: JSON Schema and meaning (fields, operators, values, stages)",
+    command: "tsx scripts/gates/cli.ts validate"
+  },
+  {
+    name: "gates-generate",
+    summary: "generated metadata, Apex and LWC map are up to date with the map",
+    command: "tsx scripts/gates/cli.ts generate --check"
+  },
+  {
+    name: "docs",
+    summary: "docs/process-map.md is up to date with the map",
+    command: "tsx scripts/docs/generate-docs.ts --check"
+  },
   {
     name: "preview",
     summary:
