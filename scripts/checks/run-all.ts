@@ -101,7 +101,7 @@ export const STEPS: Step[] = [
   {
     name: "jest",
     summary: "unit tests: LWC (sfdx-lwc-jest) and Node (scripts, checks)",
-    command: "jest --ci"
+    command: "jest --ci --maxWorkers=2"
   },
   {
     name: "sf",
