@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<number> {
     try {
       return await runTests([...BUILD_TESTS, ...BROWSER_TESTS], {
         ...process.env,
-        PREVIEW_URL: server.url
+        PREVIEW_URL: server.url,
+        PREVIEW_BUILT_DIR: outDir
       });
     } finally {
       await server.close();
