@@ -99,7 +99,7 @@ export async function buildPreview(
   const forceAppDir = path.resolve(options.forceAppDir ?? FORCE_APP);
   const schema = loadPreviewSchema(PROJECT_DIR, forceAppDir);
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  const seed = loadSeed(dataDir, schema, { forceAppDir });
+  const seed = loadSeed(dataDir, schema);
   log(`Sample data: ${seed.source} (${seed.records.length} records)`);
 
   const bundle = await rollup({

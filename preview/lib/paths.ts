@@ -12,6 +12,13 @@ export const PREVIEW_PLATFORM = path.join(PREVIEW_SRC, "platform");
 export const DEFAULT_OUT_DIR = path.join(PREVIEW_DIR, "dist");
 export const FORCE_APP = path.join(PROJECT_DIR, "force-app", "main", "default");
 export const DEFAULT_LWC_DIR = path.join(FORCE_APP, "lwc");
+/** The example's metadata (the demo map's custom fields and record types) that the sample data needs. */
+export const EXAMPLE_APP = path.join(
+  PROJECT_DIR,
+  "example-app",
+  "main",
+  "default"
+);
 export const SLDS_ASSETS = path.join(
   PROJECT_DIR,
   "node_modules",

@@ -18,7 +18,12 @@ import {
 import { XMLParser } from "fast-xml-parser";
 import { loadFieldCatalogue } from "../../scripts/gates/load";
 import type { OrgField, OrgSchema } from "../src/platform/types";
-import { FORCE_APP, PROJECT_DIR, relativeToProject } from "./paths";
+import {
+  EXAMPLE_APP,
+  FORCE_APP,
+  PROJECT_DIR,
+  relativeToProject
+} from "./paths";
 
 export type PreviewField = OrgField;
 export type PreviewSchema = OrgSchema;
@@ -123,7 +128,7 @@ function readCustomFields(objectsDir: string, schema: PreviewSchema): void {
   }
 }
 
-/** Standard fields from the catalogue plus force-app custom fields. */
+/** Standard fields from the catalogue plus the custom fields of force-app and the example. */
 export function loadPreviewSchema(
   projectDir: string = PROJECT_DIR,
   forceAppDir: string = FORCE_APP
@@ -152,7 +157,9 @@ export function loadPreviewSchema(
     }
     schema[objectName] = out;
   }
-  readCustomFields(path.join(forceAppDir, "objects"), schema);
+  for (const dir of [forceAppDir, EXAMPLE_APP]) {
+    readCustomFields(path.join(dir, "objects"), schema);
+  }
   return schema;
 }
 

@@ -2,14 +2,14 @@
  * Reads the project's sample data (sObject tree files, as `sf data import tree`
  * takes them) into the preview org's seed: every record gets a stable Id, every
  * `@reference` and nested child record is resolved the way the import resolves it.
- * Record types come from force-app metadata (they are deployed, not imported).
+ * Record types come from the example's metadata (they are deployed, not imported).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser } from "fast-xml-parser";
 import { makeId } from "../src/platform/ids";
 import type { OrgSchema, SeedData, SeedRecord } from "../src/platform/types";
-import { FORCE_APP, PROJECT_DIR, relativeToProject } from "./paths";
+import { EXAMPLE_APP, PROJECT_DIR, relativeToProject } from "./paths";
 
 export const SEED_USER = { id: makeId("User", 1), name: "Pat Rep" };
 
@@ -213,10 +213,10 @@ function collect(
 }
 
 function recordTypes(
-  forceAppDir: string,
+  metadataDir: string,
   serials: Map<string, number>
 ): SeedRecord[] {
-  const dir = path.join(forceAppDir, "objects", "Opportunity", "recordTypes");
+  const dir = path.join(metadataDir, "objects", "Opportunity", "recordTypes");
   if (!fs.existsSync(dir)) {
     return [];
   }
@@ -296,7 +296,7 @@ function applyRecordTypeAssignment(
   );
   if (!recordType) {
     throw new Error(
-      `${RECORD_TYPE_SCRIPT} assigns record type ${assignment.developerName}, which force-app/main/default/objects/Opportunity/recordTypes does not define`
+      `${RECORD_TYPE_SCRIPT} assigns record type ${assignment.developerName}, which example-app/main/default/objects/Opportunity/recordTypes does not define`
     );
   }
   const accounts = new Set(
@@ -318,7 +318,11 @@ function applyRecordTypeAssignment(
 export function loadSeed(
   dataDir: string,
   schema: OrgSchema,
-  opts: { forceAppDir?: string; projectDir?: string; now?: Date } = {}
+  opts: {
+    exampleDir?: string;
+    projectDir?: string;
+    now?: Date;
+  } = {}
 ): SeedData {
   const { files, source } = treeFiles(dataDir);
   const pending: PendingRecord[] = [];
@@ -358,7 +362,7 @@ export function loadSeed(
     );
   }
   const records: SeedRecord[] = recordTypes(
-    opts.forceAppDir ?? FORCE_APP,
+    opts.exampleDir ?? EXAMPLE_APP,
     serials
   );
   for (const r of pending) {

@@ -1,12 +1,15 @@
 /**
  * The field catalogue: the standard fields the tooling knows
  * (scripts/metadata/standard-fields.json) merged with the custom fields, record
- * types and global value sets found in the project's source metadata
- * (force-app/main/default/objects/<Object>/fields/*.field-meta.xml).
+ * types and global value sets found in the project's source metadata, in every
+ * package directory of sfdx-project.json (the product in force-app, the example in
+ * example-app, the org's own metadata that `gates pull` retrieves into org-metadata):
+ * objects/<Object>/fields/<Field>.field-meta.xml at any depth of a package directory.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { packageDirs } from "../checks/lib/files";
 import type { FieldType } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 
 export interface FieldInfo {
@@ -48,7 +51,61 @@ const METADATA_TYPE_ALIASES: Readonly<Record<string, FieldType>> = {
   AutoNumber: "Text"
 };
 
-export const FORCE_APP_DEFAULT = path.join("force-app", "main", "default");
+/** Folders that never hold object metadata (component bundles, tests, installed packages). */
+const SKIPPED_FOLDERS = new Set([
+  "node_modules",
+  "lwc",
+  "aura",
+  "__tests__",
+  "staticresources",
+  ".sf",
+  ".sfdx"
+]);
+
+/**
+ * Every folder named `name` (e.g. "objects", "globalValueSets") in the project's package
+ * directories, in package-directory order. Source format lets metadata sit at any depth
+ * (main/default/objects, objects, ...), so the directories are walked.
+ */
+export function metadataFolders(projectDir: string, name: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!entry.isDirectory() || SKIPPED_FOLDERS.has(entry.name)) continue;
+      const full = path.join(dir, entry.name);
+      if (entry.name === name) found.push(full);
+      else walk(full);
+    }
+  };
+  for (const dir of packageDirs(projectDir)) {
+    walk(path.join(projectDir, dir));
+  }
+  return found;
+}
+
+/** The object folders (objects/<Object>) of one object across the package directories. */
+export function objectFolders(projectDir: string, object: string): string[] {
+  return metadataFolders(projectDir, "objects")
+    .map((dir) => path.join(dir, object))
+    .filter((dir) => fs.existsSync(dir));
+}
+
+/** The objects that have an objects/<Object> folder in some package directory. */
+function objectNames(projectDir: string): string[] {
+  const names = new Set<string>();
+  for (const dir of metadataFolders(projectDir, "objects")) {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) names.add(entry.name);
+    }
+  }
+  return [...names].sort();
+}
 
 /** Activity custom fields apply to both Task and Event. */
 const OBJECT_ALIASES: Readonly<Record<string, string[]>> = {
@@ -102,13 +159,10 @@ function globalValueSet(
   projectDir: string,
   name: string
 ): string[] | undefined {
-  const file = path.join(
-    projectDir,
-    FORCE_APP_DEFAULT,
-    "globalValueSets",
-    `${name}.globalValueSet-meta.xml`
-  );
-  if (!fs.existsSync(file)) {
+  const file = metadataFolders(projectDir, "globalValueSets")
+    .map((dir) => path.join(dir, `${name}.globalValueSet-meta.xml`))
+    .find((f) => fs.existsSync(f));
+  if (!file) {
     return undefined;
   }
   const root = asRecord(readXml(file).GlobalValueSet) ?? {};
@@ -166,20 +220,19 @@ export function readCustomField(
 
 /** Record type DeveloperNames per object, from objects/<Object>/recordTypes. */
 export function loadRecordTypes(projectDir: string): Record<string, string[]> {
-  const objectsDir = path.join(projectDir, FORCE_APP_DEFAULT, "objects");
   const out: Record<string, string[]> = {};
-  if (!fs.existsSync(objectsDir)) {
-    return out;
-  }
-  for (const object of fs.readdirSync(objectsDir).sort()) {
-    const files = listFiles(
-      path.join(objectsDir, object, "recordTypes"),
-      ".recordType-meta.xml"
+  for (const object of objectNames(projectDir)) {
+    const files = objectFolders(projectDir, object).flatMap((dir) =>
+      listFiles(path.join(dir, "recordTypes"), ".recordType-meta.xml")
     );
     if (files.length > 0) {
-      out[object] = files.map((f) =>
-        path.basename(f).replace(/\.recordType-meta\.xml$/, "")
-      );
+      out[object] = [
+        ...new Set(
+          files.map((f) =>
+            path.basename(f).replace(/\.recordType-meta\.xml$/, "")
+          )
+        )
+      ].sort();
     }
   }
   return out;
@@ -203,14 +256,9 @@ export function loadFieldCatalogue(projectDir: string): FieldCatalogue {
     }
     catalogue[object] = { ...(fields as Record<string, FieldInfo>) };
   }
-  const objectsDir = path.join(projectDir, FORCE_APP_DEFAULT, "objects");
-  if (!fs.existsSync(objectsDir)) {
-    return catalogue;
-  }
-  for (const object of fs.readdirSync(objectsDir).sort()) {
-    const files = listFiles(
-      path.join(objectsDir, object, "fields"),
-      ".field-meta.xml"
+  for (const object of objectNames(projectDir)) {
+    const files = objectFolders(projectDir, object).flatMap((dir) =>
+      listFiles(path.join(dir, "fields"), ".field-meta.xml")
     );
     for (const file of files) {
       const { name, info } = readCustomField(file, projectDir);
@@ -239,28 +287,26 @@ function decodeValueName(name: string): string {
 export function loadSalesProcessStages(
   projectDir: string
 ): Record<string, string[]> {
-  const objectDir = path.join(
-    projectDir,
-    FORCE_APP_DEFAULT,
-    "objects",
-    "Opportunity"
-  );
+  const objectDirs = objectFolders(projectDir, "Opportunity");
   const out: Record<string, string[]> = {};
-  for (const file of listFiles(
-    path.join(objectDir, "recordTypes"),
-    ".recordType-meta.xml"
+  for (const file of objectDirs.flatMap((dir) =>
+    listFiles(path.join(dir, "recordTypes"), ".recordType-meta.xml")
   )) {
     const recordType = asRecord(readXml(file).RecordType);
     const processName = recordType?.businessProcess;
     if (typeof processName !== "string") {
       continue;
     }
-    const processFile = path.join(
-      objectDir,
-      "businessProcesses",
-      `${processName}.businessProcess-meta.xml`
-    );
-    if (!fs.existsSync(processFile)) {
+    const processFile = objectDirs
+      .map((dir) =>
+        path.join(
+          dir,
+          "businessProcesses",
+          `${processName}.businessProcess-meta.xml`
+        )
+      )
+      .find((f) => fs.existsSync(f));
+    if (!processFile) {
       continue;
     }
     const process = asRecord(readXml(processFile).BusinessProcess) ?? {};

@@ -335,7 +335,7 @@ class MapChecker {
           if (this.ctx.recordTypes && !(known ?? []).includes(rt)) {
             this.warn(
               [...pSeg, "recordTypes", r],
-              `no record type ${show(rt)} in force-app/main/default/objects/${OBJECT}/recordTypes (fine if it exists only in the org)`
+              `no record type ${show(rt)} in the project's package directories (objects/${OBJECT}/recordTypes; gates pull retrieves the org's; fine if it exists only in the org)`
             );
           }
         }
@@ -452,7 +452,7 @@ class MapChecker {
     if (!info) {
       this.problem(
         [...segments, "field"],
-        `no field ${show(c.field)} on ${OBJECT}${suggest(c.field, Object.keys(fields))} (standard fields: scripts/metadata/standard-fields.json; custom fields: force-app/main/default/objects/${OBJECT}/fields)`
+        `no field ${show(c.field)} on ${OBJECT}${suggest(c.field, Object.keys(fields))} (standard fields: scripts/metadata/standard-fields.json; custom fields: objects/${OBJECT}/fields in the package directories)`
       );
       return;
     }

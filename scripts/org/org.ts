@@ -58,6 +58,11 @@ export const POST_IMPORT_APEX: readonly { file: string; title: string }[] = [
 ];
 export const REMOVE_BYPASS_APEX = "scripts/apex/remove-bypass-permission.apex";
 
+/** The product's package directory: what every org gets. */
+export const PRODUCT_DIR = "force-app";
+/** The example's package directory: the demo map's fields, record type, page; scratch orgs only. */
+export const EXAMPLE_DIR = "example-app";
+
 export type Command = "create" | "deploy" | "delete";
 
 export interface OrgOptions {
@@ -66,6 +71,8 @@ export interface OrgOptions {
   open: boolean;
   targetOrg?: string;
   devHub?: string;
+  /** org:deploy: deploy the example (demo fields, record type, page) with the product. */
+  withExample?: boolean;
   /** The data plan to check and import (tests point it elsewhere; the post-import Apex expects the sample data). */
   dataPlan?: string;
 }
@@ -74,7 +81,7 @@ export class UsageError extends Error {}
 
 const USAGE = `Usage:
   npm run org:create [-- --alias A] [--duration-days N] [--dev-hub H] [--no-open]
-  npm run org:deploy [-- --target-org A]
+  npm run org:deploy [-- --target-org A] [--with-example]
   npm run org:delete [-- --alias A | --target-org A]
 
   --alias          scratch org alias (default ${DEFAULT_ALIAS})
@@ -82,6 +89,8 @@ const USAGE = `Usage:
   --dev-hub        Dev Hub username or alias (default: the target-dev-hub config)
   --target-org     org to deploy to / delete (deploy default: your default org;
                    create: same as --alias)
+  --with-example   deploy: also deploy ${EXAMPLE_DIR} (the demo map's fields, record type
+                   and page); without it only the product (${PRODUCT_DIR}) is deployed
   --no-open        create: do not open the org in a browser at the end`;
 
 export function parseOptions(args: string[]): {
@@ -99,6 +108,7 @@ export function parseOptions(args: string[]): {
         "dev-hub": { type: "string", short: "v" },
         "target-org": { type: "string", short: "o" },
         "no-open": { type: "boolean" },
+        "with-example": { type: "boolean" },
         help: { type: "boolean", short: "h" }
       }
     });
@@ -144,7 +154,8 @@ export function parseOptions(args: string[]): {
       durationDays,
       open: !values["no-open"],
       targetOrg: values["target-org"],
-      devHub: values["dev-hub"]
+      devHub: values["dev-hub"],
+      withExample: values["with-example"] === true
     }
   };
 }
@@ -241,12 +252,20 @@ function buildSteps(dataPlan?: string): Step[] {
   ];
 }
 
-function deploySteps(targetArgs: string[]): Step[] {
+function deploySteps(targetArgs: string[], sourceDirs: string[]): Step[] {
   return [
     {
-      title: `Deploy force-app to ${targetArgs.length ? `"${targetArgs[1]}"` : "the default org"}`,
+      title: `Deploy ${sourceDirs.join(" and ")} to ${targetArgs.length ? `"${targetArgs[1]}"` : "the default org"}`,
       run: (ctx) => {
-        ctx.sf(["project", "deploy", "start", ...targetArgs, "--wait", "30"]);
+        ctx.sf([
+          "project",
+          "deploy",
+          "start",
+          ...sourceDirs.flatMap((dir) => ["--source-dir", dir]),
+          ...targetArgs,
+          "--wait",
+          "30"
+        ]);
       }
     }
   ];
@@ -369,7 +388,8 @@ export function createSteps(options: OrgOptions): Step[] {
   return [
     ...buildSteps(dataPlan),
     scratchOrgStep(options),
-    ...deploySteps(["--target-org", alias]),
+    // The example first: the product's generated rules and permission sets reference its fields.
+    ...deploySteps(["--target-org", alias], [EXAMPLE_DIR, PRODUCT_DIR]),
     {
       title: `Assign the permission sets ${USER_PERMSET} and ${BYPASS_PERMSET} (bypass only for the data load)`,
       run: (ctx) => {
@@ -466,7 +486,10 @@ export function createSteps(options: OrgOptions): Step[] {
 export function deployCommandSteps(options: OrgOptions): Step[] {
   return [
     ...buildSteps(),
-    ...deploySteps(options.targetOrg ? ["--target-org", options.targetOrg] : [])
+    ...deploySteps(
+      options.targetOrg ? ["--target-org", options.targetOrg] : [],
+      options.withExample ? [EXAMPLE_DIR, PRODUCT_DIR] : [PRODUCT_DIR]
+    )
   ];
 }
 

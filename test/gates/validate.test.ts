@@ -642,7 +642,7 @@ describe("validateMapText", () => {
     );
     expect(broken.map).toBeUndefined();
     expect(broken.problems.map(formatProblem)).toEqual([
-      `m.json:${lineOf(MINIMAL_MAP, '"Amount"')}: $.processes[0].stages[0].exit[0].field: no field "Amout" on Opportunity (did you mean "Amount"?) (standard fields: scripts/metadata/standard-fields.json; custom fields: force-app/main/default/objects/Opportunity/fields)`
+      `m.json:${lineOf(MINIMAL_MAP, '"Amount"')}: $.processes[0].stages[0].exit[0].field: no field "Amout" on Opportunity (did you mean "Amount"?) (standard fields: scripts/metadata/standard-fields.json; custom fields: objects/Opportunity/fields in the package directories)`
     ]);
   });
 

@@ -41,6 +41,12 @@ beforeAll(async () => {
     path.join(REPO, ".forceignore"),
     path.join(project, ".forceignore")
   );
+  // The project's other package directories: the example, and the folder `gates pull` fills.
+  for (const dir of ["example-app", "org-metadata"]) {
+    fs.cpSync(path.join(REPO, dir), path.join(project, dir), {
+      recursive: true
+    });
+  }
   const result = await runGates(["generate", "--out", out]);
   if (result.code !== 0) {
     throw new Error(`generate failed: ${result.stderr}`);

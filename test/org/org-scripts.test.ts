@@ -100,7 +100,7 @@ const CREATE_SEQUENCE = [
   "npm run gates -- generate --check",
   "sf org display --target-org stage-gates --json",
   "sf org create scratch --definition-file config/project-scratch-def.json --alias stage-gates --set-default --duration-days 7 --wait 15 --json",
-  "sf project deploy start --target-org stage-gates --wait 30 --json",
+  "sf project deploy start --source-dir example-app --source-dir force-app --target-org stage-gates --wait 30 --json",
   "sf org assign permset --name Stage_Gates_User --name Stage_Gates_Bypass --target-org stage-gates --json",
   `sf data query --query ${OPEN_QUERY} --target-org stage-gates --json`,
   "sf data import tree --plan data/sample-data-plan.json --target-org stage-gates --json",
@@ -176,7 +176,7 @@ describe("npm run org:create", () => {
       "npm run build",
       "npm run gates -- generate --check",
       "sf org display --target-org stage-gates --json",
-      "sf project deploy start --target-org stage-gates --wait 30 --json",
+      "sf project deploy start --source-dir example-app --source-dir force-app --target-org stage-gates --wait 30 --json",
       "sf org assign permset --name Stage_Gates_User --name Stage_Gates_Bypass --target-org stage-gates --json",
       `sf data query --query ${OPEN_QUERY} --target-org stage-gates --json`,
       "sf apex run --file scripts/apex/set-enterprise-record-type.apex --target-org stage-gates --json",
@@ -223,7 +223,7 @@ describe("npm run org:create", () => {
     const run = runOrg(["create", "--no-open"], { FAKE_SF_FAIL: "deploy" });
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      '✖ Step 4/11 failed: Deploy force-app to "stage-gates"'
+      '✖ Step 4/11 failed: Deploy example-app and force-app to "stage-gates"'
     );
     expect(run.err).toContain(
       "Field Budget_Confirmed__c does not exist. Check spelling."
@@ -415,7 +415,7 @@ describe("npm run org:deploy", () => {
     const expected = [
       "npm run build",
       "npm run gates -- generate --check",
-      "sf project deploy start --wait 30 --json"
+      "sf project deploy start --source-dir force-app --wait 30 --json"
     ];
     const state = path.join(tmp, "state.json");
     fs.writeFileSync(
@@ -447,7 +447,24 @@ describe("npm run org:deploy", () => {
     });
     expect(run.code).toBe(0);
     expect(commands(run.calls)[2]).toBe(
-      "sf project deploy start --target-org uat --wait 30 --json"
+      "sf project deploy start --source-dir force-app --target-org uat --wait 30 --json"
+    );
+  });
+
+  test("--with-example deploys the example's package directory with the product", () => {
+    const state = path.join(tmp, "state.json");
+    fs.writeFileSync(
+      state,
+      JSON.stringify({
+        orgs: { uat: { username: "u@x", orgId: "00D", permsets: [] } }
+      })
+    );
+    const run = runOrg(["deploy", "--target-org", "uat", "--with-example"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.code).toBe(0);
+    expect(commands(run.calls)[2]).toBe(
+      "sf project deploy start --source-dir example-app --source-dir force-app --target-org uat --wait 30 --json"
     );
   });
 
