@@ -57,17 +57,20 @@ export const STEPS: Step[] = [
   },
   {
     name: "apex",
-    summary: "Apex syntax and formatting; PMD and regex rules of severity 1-2",
+    summary:
+      "Apex syntax and formatting; apex-ls semantics (types, methods, arguments); PMD and regex rules of severity 1-2",
     run: async (root) => {
       const { checkApexFormat, checkApexSyntax } = await import("./apex");
       const syntax = checkApexSyntax(root);
       if (syntax.length > 0) return syntax;
       const { checkPmd } = await import("./pmd");
-      const [format, pmd] = await Promise.all([
+      const { checkApexSemantics } = await import("./apex-ls");
+      const [format, semantics, pmd] = await Promise.all([
         checkApexFormat(root),
+        checkApexSemantics(root),
         checkPmd(root)
       ]);
-      return [...format, ...pmd];
+      return [...format, ...semantics, ...pmd];
     }
   },
   {

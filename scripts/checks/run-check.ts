@@ -21,6 +21,8 @@ export const CHECKS: Record<string, (root: string) => Promise<Problem[]>> = {
   lwc: async (root) => (await import("./lwc-compile")).checkLwcBundles(root),
   "apex-syntax": async (root) => (await import("./apex")).checkApexSyntax(root),
   "apex-format": async (root) => (await import("./apex")).checkApexFormat(root),
+  "apex-ls": async (root) =>
+    (await import("./apex-ls")).checkApexSemantics(root),
   pmd: async (root) => (await import("./pmd")).checkPmd(root),
   flows: async (root) => (await import("./flows")).checkFlows(root),
   sf: async (root) => (await import("./sf-project")).checkSfProject(root)
