@@ -1,7 +1,9 @@
 /**
- * Headless Chromium for the e2e tests, screenshots and benchmark: Debian's
- * `chromium` package driven by playwright-core (Playwright's own browser download
- * is not used), each run with a fresh profile.
+ * Headless Chromium for the e2e tests, screenshots and benchmark, driven by playwright-core
+ * (Playwright's own browser download is not used), each run with a fresh profile. The browser:
+ * $CHROMIUM_PATH, else a system Chromium or Chrome, else the Chromium that ships inside the npm
+ * package @sparticuz/chromium (installed by `npm ci`, unpacked into the temp folder on first use),
+ * so `npm test` needs no system browser.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,8 +11,9 @@ import * as path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 
 /**
- * The browser binary: $CHROMIUM_PATH, else Debian's chromium (what .ci/run installs),
- * else a Chrome already on the machine (GitHub's Ubuntu runners ship google-chrome).
+ * Where a system browser is looked for: Debian's chromium (what .ci/run installs), then a Chrome
+ * (GitHub's Ubuntu runners ship google-chrome). $CHROMIUM_SYSTEM_PATHS (a PATH-style list; empty
+ * for none) replaces this list, e.g. to test with the npm browser on a machine that has both.
  */
 export const CHROMIUM_CANDIDATES: readonly string[] = [
   "/usr/bin/chromium",
@@ -19,21 +22,48 @@ export const CHROMIUM_CANDIDATES: readonly string[] = [
   "/usr/bin/google-chrome-stable"
 ];
 
-export function chromiumPath(): string {
-  const explicit = process.env.CHROMIUM_PATH;
+export type BrowserChoice =
+  | { source: "CHROMIUM_PATH" | "system"; executablePath: string }
+  | { source: "npm" };
+
+/** Which browser to launch, from the environment and the files that exist (no side effects). */
+export function chooseBrowser(
+  env: NodeJS.ProcessEnv = process.env,
+  exists: (file: string) => boolean = fs.existsSync
+): BrowserChoice {
+  const explicit = env.CHROMIUM_PATH;
   if (explicit) {
-    if (!fs.existsSync(explicit)) {
+    if (!exists(explicit)) {
       throw new Error(`CHROMIUM_PATH is ${explicit}, which does not exist`);
     }
-    return explicit;
+    return { source: "CHROMIUM_PATH", executablePath: explicit };
   }
-  const found = CHROMIUM_CANDIDATES.find((p) => fs.existsSync(p));
-  if (!found) {
+  const candidates =
+    env.CHROMIUM_SYSTEM_PATHS === undefined
+      ? CHROMIUM_CANDIDATES
+      : env.CHROMIUM_SYSTEM_PATHS.split(path.delimiter).filter(Boolean);
+  const found = candidates.find((p) => exists(p));
+  return found
+    ? { source: "system", executablePath: found }
+    : { source: "npm" };
+}
+
+/** The browser binary to launch; the npm browser is unpacked (about 2 s, once per boot) if chosen. */
+export async function chromiumPath(
+  env: NodeJS.ProcessEnv = process.env
+): Promise<string> {
+  const choice = chooseBrowser(env);
+  if (choice.source !== "npm") return choice.executablePath;
+  let npmChromium: { executablePath(): Promise<string> };
+  try {
+    // An ES module: loaded only when no other browser is there.
+    npmChromium = (await import("@sparticuz/chromium")).default;
+  } catch (error) {
     throw new Error(
-      `No Chromium found (looked for ${CHROMIUM_CANDIDATES.join(", ")}): install Debian's package (apt-get install -y chromium) or set CHROMIUM_PATH`
+      `No Chromium found: CHROMIUM_PATH is not set, no system browser exists and the npm package @sparticuz/chromium cannot be loaded (run npm ci): ${(error as Error).message}`
     );
   }
-  return found;
+  return npmChromium.executablePath();
 }
 
 const FLAGS = [
@@ -48,6 +78,8 @@ const FLAGS = [
 ];
 
 export interface Browser {
+  /** The binary that was launched (see chooseBrowser). */
+  executablePath: string;
   context: BrowserContext;
   newPage(): Promise<Page>;
   close(): Promise<void>;
@@ -56,7 +88,7 @@ export interface Browser {
 export async function launchBrowser(
   opts: { width?: number; height?: number } = {}
 ): Promise<Browser> {
-  const executablePath = chromiumPath();
+  const executablePath = await chromiumPath();
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), "preview-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath,
@@ -66,6 +98,7 @@ export async function launchBrowser(
     timeout: 120_000
   });
   return {
+    executablePath,
     context,
     newPage: () => context.newPage(),
     close: async () => {
