@@ -5,6 +5,7 @@
  * Every step prints "[n/N] what it does" and the exact command; a failure names the
  * step and shows sf's own error (from its --json output) and exits non-zero.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -26,6 +27,22 @@ import {
 } from "./sf";
 import { formatProblem } from "../gates/load";
 import { validateDataPlan } from "./validate-data-plan";
+import { FLOW_NAME } from "../gates/generate/flow";
+import {
+  DEPLOY_AS_ACTIVE_LABEL,
+  DEPLOY_AS_ACTIVE_SETTING,
+  FLOW_SETTINGS_METADATA,
+  FLOW_STATUS_QUERY,
+  ORGANIZATION_QUERY,
+  classifyOrganization,
+  describeOrg,
+  flowStatusOf,
+  inactiveFlowWarning,
+  readDeployAsActive,
+  settingsRetrieveDir,
+  type DeployAsActive,
+  type OrgInfo
+} from "./production";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 export const DEFAULT_ALIAS = "stage-gates";
@@ -81,7 +98,7 @@ export class UsageError extends Error {}
 
 const USAGE = `Usage:
   npm run org:create [-- --alias A] [--duration-days N] [--dev-hub H] [--no-open]
-  npm run org:deploy [-- --target-org A] [--with-example]
+  npm run org:deploy [-- --target-org A] [--with-example]   (production: validate with RunLocalTests, then deploy)
   npm run org:delete [-- --alias A | --target-org A]
 
   --alias          scratch org alias (default ${DEFAULT_ALIAS})
@@ -189,10 +206,17 @@ export interface StepContext {
   /** Runs `npm <args>` with its output shown; throws StepFailure on failure. */
   npm(args: string[]): void;
   /** Values found by earlier steps. */
+  /** Prints a warning under the current step and repeats it when the command ends. */
+  warn(line: string): void;
   state: {
     username?: string;
     opportunityId?: string;
     bypassAssigned?: boolean;
+    /** org:deploy: the target org's kind. */
+    org?: OrgInfo;
+    deployAsActive?: DeployAsActive["state"];
+    validatedJobId?: string;
+    warnings?: string[];
   };
 }
 
@@ -484,12 +508,187 @@ export function createSteps(options: OrgOptions): Step[] {
 }
 
 export function deployCommandSteps(options: OrgOptions): Step[] {
+  const targetArgs = options.targetOrg
+    ? ["--target-org", options.targetOrg]
+    : [];
+  const target = options.targetOrg
+    ? `"${options.targetOrg}"`
+    : "the default org";
+  const sourceDirs = options.withExample
+    ? [EXAMPLE_DIR, PRODUCT_DIR]
+    : [PRODUCT_DIR];
+  const sourceArgs = sourceDirs.flatMap((dir) => ["--source-dir", dir]);
+  const isProduction = (ctx: StepContext): boolean =>
+    ctx.state.org?.kind === "production";
   return [
     ...buildSteps(),
-    ...deploySteps(
-      options.targetOrg ? ["--target-org", options.targetOrg] : [],
-      options.withExample ? [EXAMPLE_DIR, PRODUCT_DIR] : [PRODUCT_DIR]
-    )
+    {
+      title: `Find out whether ${target} is production, a sandbox or a scratch org`,
+      run: (ctx) => {
+        const call = ctx.sf([
+          "data",
+          "query",
+          "--query",
+          ORGANIZATION_QUERY,
+          ...targetArgs
+        ]);
+        const result = isRecord(call.json?.result) ? call.json.result : {};
+        const records = Array.isArray(result.records) ? result.records : [];
+        const info = classifyOrganization(records[0]);
+        if (!info) {
+          throw new StepFailure([
+            `The Organization query returned no IsSandbox value for ${target}.`
+          ]);
+        }
+        ctx.state.org = info;
+        ctx.note(`${target} is ${describeOrg(info)}.`);
+        if (info.kind !== "production") {
+          return;
+        }
+        if (options.withExample) {
+          throw new StepFailure(
+            [
+              `--with-example deploys ${EXAMPLE_DIR} (the demo map's fields, record type and record page), which never goes to production.`
+            ],
+            `Deploy the product alone: npm run org:deploy -- --target-org ${options.targetOrg ?? "<alias>"}`
+          );
+        }
+        ctx.note(
+          `In production Salesforce deploys flows INACTIVE unless ${DEPLOY_AS_ACTIVE_LABEL} is on; with it on, the deploy runs the Apex tests and needs them to cover the flow.`
+        );
+      }
+    },
+    {
+      title: `Production only: read ${DEPLOY_AS_ACTIVE_LABEL} (FlowSettings.${DEPLOY_AS_ACTIVE_SETTING})`,
+      run: (ctx) => {
+        if (!isProduction(ctx)) {
+          ctx.note("Skipped: not a production org; flows deploy active there.");
+          return;
+        }
+        const dir = settingsRetrieveDir();
+        try {
+          const call = ctx.sf(
+            [
+              "project",
+              "retrieve",
+              "start",
+              "--metadata",
+              FLOW_SETTINGS_METADATA,
+              "--output-dir",
+              dir,
+              ...targetArgs,
+              "--wait",
+              "10"
+            ],
+            { allowFailure: true }
+          );
+          const setting: DeployAsActive = call.ok
+            ? readDeployAsActive(dir)
+            : {
+                state: "unknown",
+                reason: describeSfFailure(call.json, call.run).join(" ")
+              };
+          ctx.state.deployAsActive = setting.state;
+          if (setting.state === "unknown") {
+            ctx.warn(
+              `Could not read ${DEPLOY_AS_ACTIVE_SETTING} (${setting.reason}). Check ${DEPLOY_AS_ACTIVE_LABEL} yourself: when it is off, ${FLOW_NAME} arrives inactive.`
+            );
+          } else if (setting.state === "on") {
+            ctx.note(
+              `${DEPLOY_AS_ACTIVE_SETTING} is on: ${FLOW_NAME} deploys active if the Apex tests cover it (the next step runs them).`
+            );
+          } else {
+            ctx.warn(
+              `${DEPLOY_AS_ACTIVE_SETTING} is off in ${target}: ${FLOW_NAME} will arrive INACTIVE, and related-record criteria will not be enforced until it is activated. Turn on ${DEPLOY_AS_ACTIVE_LABEL} before deploying, or activate the flow in Setup → Flows after the deploy.`
+            );
+          }
+        } finally {
+          fs.rmSync(dir, { recursive: true, force: true });
+        }
+      }
+    },
+    {
+      title: `Production only: validate the deploy of ${sourceDirs.join(" and ")} with the Apex tests (RunLocalTests)`,
+      run: (ctx) => {
+        if (!isProduction(ctx)) {
+          ctx.note("Skipped: not a production org.");
+          return;
+        }
+        const call = ctx.sf([
+          "project",
+          "deploy",
+          "validate",
+          ...sourceArgs,
+          ...targetArgs,
+          "--test-level",
+          "RunLocalTests",
+          "--wait",
+          "60"
+        ]);
+        const result = isRecord(call.json?.result) ? call.json.result : {};
+        if (typeof result.id !== "string" || result.id === "") {
+          throw new StepFailure([
+            "sf project deploy validate succeeded but returned no job id to deploy."
+          ]);
+        }
+        ctx.state.validatedJobId = result.id;
+        ctx.note(
+          `Validated as job ${result.id}: every local Apex test passed and coverage is sufficient.`
+        );
+      }
+    },
+    {
+      title: `Deploy ${sourceDirs.join(" and ")} to ${target}`,
+      run: (ctx) => {
+        if (isProduction(ctx) && ctx.state.validatedJobId) {
+          ctx.sf([
+            "project",
+            "deploy",
+            "quick",
+            "--job-id",
+            ctx.state.validatedJobId,
+            ...targetArgs,
+            "--wait",
+            "30"
+          ]);
+          return;
+        }
+        ctx.sf([
+          "project",
+          "deploy",
+          "start",
+          ...sourceArgs,
+          ...targetArgs,
+          "--wait",
+          "30"
+        ]);
+      }
+    },
+    {
+      title: `Check that the flow ${FLOW_NAME} is active in ${target}`,
+      run: (ctx) => {
+        const call = ctx.sf([
+          "data",
+          "query",
+          "--query",
+          FLOW_STATUS_QUERY,
+          ...targetArgs
+        ]);
+        const result = isRecord(call.json?.result) ? call.json.result : {};
+        const status = flowStatusOf(result.records);
+        if (status === "active") {
+          ctx.note(
+            `${FLOW_NAME} is active: related-record criteria are enforced.`
+          );
+        } else if (status === "inactive") {
+          ctx.warn(inactiveFlowWarning(target));
+        } else {
+          ctx.warn(
+            `${FLOW_NAME} is not in ${target}: the deploy did not include it.`
+          );
+        }
+      }
+    }
   ];
 }
 
@@ -545,6 +744,10 @@ function makeContext(options: OrgOptions, rt: RunEnvironment): StepContext {
     options,
     state: {},
     note: (line) => rt.out(`      ${line}`),
+    warn: (line) => {
+      rt.out(`      ⚠ ${line}`);
+      (ctx.state.warnings ??= []).push(line);
+    },
     sf: (args, opts = {}) => {
       const fullArgs = [...args, "--json"];
       rt.out(`      $ ${formatCommand("sf", fullArgs)}`);
@@ -645,6 +848,10 @@ export function runSteps(
     }
   }
   rt.out(`✔ org:${command} finished (${total} steps).`);
+  // Warnings scroll away under long sf output: repeat them where the admin looks last.
+  for (const warning of ctx.state.warnings ?? []) {
+    rt.out(`⚠ ${warning}`);
+  }
   return 0;
 }
 

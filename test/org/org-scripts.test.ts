@@ -16,6 +16,12 @@ import {
   OPEN_ON_OPPORTUNITY,
   type RunEnvironment
 } from "../../scripts/org/org";
+import {
+  FLOW_STATUS_QUERY,
+  ORGANIZATION_QUERY,
+  classifyOrganization,
+  readDeployAsActive
+} from "../../scripts/org/production";
 import { spawnExec } from "../../scripts/org/sf";
 
 // Child processes (tsx, the fake sf): slow on a loaded machine.
@@ -366,11 +372,40 @@ describe("the installed Salesforce CLI knows every command and flag the scripts 
     }
   }
 
-  test("create (with open), deploy and delete", () => {
+  test("create (with open), deploy (scratch and production) and delete", () => {
     expect(commandsById.size).toBeGreaterThan(50);
     const state = path.join(tmp, "state.json");
+    const created = runOrg(["create", "--dev-hub", "hub"], {
+      FAKE_SF_STATE: state
+    }).calls;
+    const withProduction = JSON.parse(fs.readFileSync(state, "utf8")) as {
+      orgs: Record<string, unknown>;
+    };
+    withProduction.orgs.prod = {
+      username: "admin@acme.com",
+      orgId: "00D1",
+      permsets: [],
+      kind: "production",
+      flowDeployAsActive: true
+    };
+    fs.writeFileSync(state, JSON.stringify(withProduction));
+    const production = runOrg(["deploy", "--target-org", "prod"], {
+      FAKE_SF_STATE: state
+    }).calls;
+    expect(
+      production
+        .filter((c) => c.tool === "sf")
+        .map((c) => c.argv.slice(0, 3).join(" "))
+    ).toEqual([
+      "data query --query",
+      "project retrieve start",
+      "project deploy validate",
+      "project deploy quick",
+      "data query --query"
+    ]);
     const calls = [
-      ...runOrg(["create", "--dev-hub", "hub"], { FAKE_SF_STATE: state }).calls,
+      ...created,
+      ...production,
       ...runOrg(["deploy", "--target-org", "stage-gates"], {
         FAKE_SF_STATE: state
       }).calls,
@@ -411,71 +446,336 @@ describe("the installed Salesforce CLI knows every command and flag the scripts 
 });
 
 describe("npm run org:deploy", () => {
-  test("builds, checks generated metadata and deploys to the default org; the same again on a re-run", () => {
+  const ORG_QUERY = `sf data query --query ${ORGANIZATION_QUERY}`;
+  const FLOW_QUERY = `sf data query --query ${FLOW_STATUS_QUERY}`;
+
+  function stateWith(
+    orgs: Record<string, object>,
+    defaultOrg?: string
+  ): string {
+    const state = path.join(tmp, "state.json");
+    const withDefaults = Object.fromEntries(
+      Object.entries(orgs).map(([alias, o]) => [
+        alias,
+        {
+          username: `admin@${alias}.example.com`,
+          orgId: "00D",
+          permsets: [],
+          ...o
+        }
+      ])
+    );
+    fs.writeFileSync(
+      state,
+      JSON.stringify({ defaultOrg: defaultOrg ?? null, orgs: withDefaults })
+    );
+    return state;
+  }
+
+  test("builds, checks generated metadata, reads the org's kind, deploys to the default org and checks the flow; the same again on a re-run", () => {
     const expected = [
       "npm run build",
       "npm run gates -- generate --check",
-      "sf project deploy start --source-dir force-app --wait 30 --json"
+      `${ORG_QUERY} --json`,
+      "sf project deploy start --source-dir force-app --wait 30 --json",
+      `${FLOW_QUERY} --json`
     ];
-    const state = path.join(tmp, "state.json");
-    fs.writeFileSync(
-      state,
-      JSON.stringify({
-        defaultOrg: "stage-gates",
-        orgs: { "stage-gates": { username: "u@x", orgId: "00D", permsets: [] } }
-      })
-    );
+    const state = stateWith({ "stage-gates": {} }, "stage-gates");
     const first = runOrg(["deploy"], { FAKE_SF_STATE: state });
+    expect(first.err).toBe("");
     expect(first.code).toBe(0);
     expect(commands(first.calls)).toEqual(expected);
     const second = runOrg(["deploy"], { FAKE_SF_STATE: state });
     expect(second.code).toBe(0);
     expect(commands(second.calls)).toEqual(expected);
-    expect(first.out).toContain("[3/3] Deploy force-app to the default org");
+    expect(first.out).toContain("[6/7] Deploy force-app to the default org");
+    expect(first.out).toContain("the default org is a scratch org");
+    expect(first.out).toContain(
+      "Skipped: not a production org; flows deploy active there."
+    );
+    expect(first.out).toContain(
+      "Stage_Gate_Related_Criteria is active: related-record criteria are enforced."
+    );
+    expect(first.out).not.toContain("⚠");
   });
 
-  test("--target-org deploys there", () => {
-    const state = path.join(tmp, "state.json");
-    fs.writeFileSync(
-      state,
-      JSON.stringify({
-        orgs: { uat: { username: "u@x", orgId: "00D", permsets: [] } }
-      })
-    );
+  test("--target-org deploys there; a sandbox gets no production steps", () => {
+    const state = stateWith({ uat: { kind: "sandbox" } });
     const run = runOrg(["deploy", "--target-org", "uat"], {
       FAKE_SF_STATE: state
     });
     expect(run.code).toBe(0);
-    expect(commands(run.calls)[2]).toBe(
-      "sf project deploy start --source-dir force-app --target-org uat --wait 30 --json"
-    );
+    expect(commands(run.calls).slice(2)).toEqual([
+      `${ORG_QUERY} --target-org uat --json`,
+      "sf project deploy start --source-dir force-app --target-org uat --wait 30 --json",
+      `${FLOW_QUERY} --target-org uat --json`
+    ]);
+    expect(run.out).toContain('"uat" is a sandbox (Acme, Enterprise Edition).');
   });
 
   test("--with-example deploys the example's package directory with the product", () => {
-    const state = path.join(tmp, "state.json");
-    fs.writeFileSync(
-      state,
-      JSON.stringify({
-        orgs: { uat: { username: "u@x", orgId: "00D", permsets: [] } }
-      })
-    );
+    const state = stateWith({ uat: {} });
     const run = runOrg(["deploy", "--target-org", "uat", "--with-example"], {
       FAKE_SF_STATE: state
     });
     expect(run.code).toBe(0);
-    expect(commands(run.calls)[2]).toBe(
+    expect(commands(run.calls)[3]).toBe(
       "sf project deploy start --source-dir example-app --source-dir force-app --target-org uat --wait 30 --json"
+    );
+  });
+
+  test("production with deploy-as-active on: says so, validates with RunLocalTests, quick-deploys the validated job, finds the flow active", () => {
+    const state = stateWith({
+      prod: { kind: "production", flowDeployAsActive: true }
+    });
+    const run = runOrg(["deploy", "--target-org", "prod"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    const cmds = commands(run.calls).slice(2);
+    expect(cmds[0]).toBe(`${ORG_QUERY} --target-org prod --json`);
+    expect(cmds[1]).toMatch(
+      /^sf project retrieve start --metadata Settings:Flow --output-dir \S+stage-gates-flow-settings-\S+ --target-org prod --wait 10 --json$/
+    );
+    expect(cmds.slice(2)).toEqual([
+      "sf project deploy validate --source-dir force-app --target-org prod --test-level RunLocalTests --wait 60 --json",
+      "sf project deploy quick --job-id 0Af000000000001AAA --target-org prod --wait 30 --json",
+      `${FLOW_QUERY} --target-org prod --json`
+    ]);
+    expect(run.out).toContain(
+      '"prod" is a production org (Acme, Enterprise Edition).'
+    );
+    expect(run.out).toContain(
+      'In production Salesforce deploys flows INACTIVE unless Setup → Process Automation Settings → "Deploy processes and flows as active" is on'
+    );
+    expect(run.out).toContain("enableFlowDeployAsActiveEnabled is on");
+    expect(run.out).toContain("Validated as job 0Af000000000001AAA");
+    expect(run.out).toContain("Stage_Gate_Related_Criteria is active");
+    expect(run.out).not.toContain("⚠");
+    // The settings were retrieved into a temporary folder, never into a package directory, and removed.
+    const outDir =
+      run.calls[3].argv[run.calls[3].argv.indexOf("--output-dir") + 1];
+    expect(path.isAbsolute(outDir)).toBe(true);
+    expect(outDir.startsWith(PROJECT_DIR)).toBe(false);
+    expect(fs.existsSync(outDir)).toBe(false);
+  });
+
+  test.each([
+    [
+      false,
+      'enableFlowDeployAsActiveEnabled is off in "prod": Stage_Gate_Related_Criteria will arrive INACTIVE'
+    ],
+    [
+      undefined,
+      'enableFlowDeployAsActiveEnabled is off in "prod": Stage_Gate_Related_Criteria will arrive INACTIVE'
+    ]
+  ])(
+    "production with deploy-as-active %p: warns before the deploy, deploys, finds the flow inactive and repeats both warnings at the end",
+    (setting, warning) => {
+      const state = stateWith({
+        prod: { kind: "production", flowDeployAsActive: setting }
+      });
+      const run = runOrg(["deploy", "--target-org", "prod"], {
+        FAKE_SF_STATE: state
+      });
+      expect(run.code).toBe(0);
+      expect(commands(run.calls)).toContain(
+        "sf project deploy quick --job-id 0Af000000000001AAA --target-org prod --wait 30 --json"
+      );
+      const lines = run.out.split("\n");
+      const finished = lines.findIndex((l) =>
+        l.startsWith("✔ org:deploy finished")
+      );
+      const validate = lines.findIndex((l) =>
+        l.includes("sf project deploy validate")
+      );
+      const firstWarning = lines.findIndex((l) => l.includes(warning));
+      expect(firstWarning).toBeGreaterThan(0);
+      expect(firstWarning).toBeLessThan(validate);
+      const after = lines.slice(finished + 1);
+      expect(after).toEqual([
+        expect.stringContaining(warning),
+        expect.stringContaining(
+          'The flow Stage_Gate_Related_Criteria is INACTIVE in "prod": related-record criteria (contact roles, tasks, events, files, products) are NOT enforced'
+        )
+      ]);
+      expect(after.every((l) => l.startsWith("⚠ "))).toBe(true);
+    }
+  );
+
+  test("production: a settings retrieve that fails is a warning, not a stop", () => {
+    const state = stateWith({
+      prod: { kind: "production", flowDeployAsActive: true }
+    });
+    const run = runOrg(["deploy", "--target-org", "prod"], {
+      FAKE_SF_STATE: state,
+      FAKE_SF_FAIL: "retrieve"
+    });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(
+      "⚠ Could not read enableFlowDeployAsActiveEnabled (FakeFailureError: Simulated failure of: sf project retrieve start)."
+    );
+    expect(commands(run.calls)).toContain(
+      "sf project deploy quick --job-id 0Af000000000001AAA --target-org prod --wait 30 --json"
+    );
+  });
+
+  test("production: failing Apex tests stop before anything is deployed, naming the test", () => {
+    const state = stateWith({
+      prod: { kind: "production", flowDeployAsActive: true }
+    });
+    const run = runOrg(["deploy", "--target-org", "prod"], {
+      FAKE_SF_STATE: state,
+      FAKE_SF_TESTS_FAIL: "1"
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "✖ Step 5/7 failed: Production only: validate the deploy of force-app with the Apex tests (RunLocalTests)"
+    );
+    expect(run.err).toContain(
+      "Test StageGateGeneratedEnforcementTest.enforces_amount_positive: System.AssertException"
+    );
+    expect(
+      commands(run.calls).some((c) => /deploy (start|quick)/.test(c))
+    ).toBe(false);
+  });
+
+  test("production: --with-example is refused before anything is deployed", () => {
+    const state = stateWith({ prod: { kind: "production" } });
+    const run = runOrg(["deploy", "--target-org", "prod", "--with-example"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain("--with-example deploys example-app");
+    expect(run.err).toContain(
+      "Hint: Deploy the product alone: npm run org:deploy -- --target-org prod"
+    );
+    expect(commands(run.calls).filter((c) => c.startsWith("sf "))).toEqual([
+      `${ORG_QUERY} --target-org prod --json`
+    ]);
+  });
+
+  test.each([
+    ["developer", "a Developer Edition org"],
+    ["trial", "a trial org"]
+  ])("a %s org is not production: deployed directly", (kind, description) => {
+    const state = stateWith({ dev: { kind } });
+    const run = runOrg(["deploy", "--target-org", "dev"], {
+      FAKE_SF_STATE: state
+    });
+    expect(run.code).toBe(0);
+    expect(run.out).toContain(`"dev" is ${description}`);
+    expect(commands(run.calls)).toContain(
+      "sf project deploy start --source-dir force-app --target-org dev --wait 30 --json"
     );
   });
 
   test("without a default org the failure says so", () => {
     const run = runOrg(["deploy"]);
     expect(run.code).toBe(1);
-    expect(run.err).toContain("✖ Step 3/3 failed");
+    expect(run.err).toContain("✖ Step 3/7 failed");
     expect(run.err).toContain(
       "NoDefaultEnvError: No default environment found."
     );
     expect(run.err).toContain("Hint: Pass --target-org <alias>");
+  });
+});
+
+describe("classifyOrganization (the fields sfdx-core reads too)", () => {
+  test.each([
+    [
+      {
+        IsSandbox: false,
+        OrganizationType: "Enterprise Edition",
+        TrialExpirationDate: null
+      },
+      "production"
+    ],
+    [{ IsSandbox: false, OrganizationType: "Unlimited Edition" }, "production"],
+    [
+      {
+        IsSandbox: true,
+        OrganizationType: "Enterprise Edition",
+        TrialExpirationDate: null
+      },
+      "sandbox"
+    ],
+    [
+      {
+        IsSandbox: true,
+        OrganizationType: "Developer Edition",
+        TrialExpirationDate: "2026-12-09T00:00:00.000+0000"
+      },
+      "scratch"
+    ],
+    [
+      {
+        IsSandbox: false,
+        OrganizationType: "Developer Edition",
+        TrialExpirationDate: null
+      },
+      "developer"
+    ],
+    [
+      {
+        IsSandbox: false,
+        OrganizationType: "Enterprise Edition",
+        TrialExpirationDate: "2026-12-31T00:00:00.000+0000"
+      },
+      "trial"
+    ]
+  ])("%j is %s", (record, kind) => {
+    expect(classifyOrganization(record)?.kind).toBe(kind);
+  });
+
+  test("a record without IsSandbox is not classified", () => {
+    expect(
+      classifyOrganization({ OrganizationType: "Enterprise Edition" })
+    ).toBeUndefined();
+    expect(classifyOrganization(undefined)).toBeUndefined();
+  });
+});
+
+describe("readDeployAsActive", () => {
+  const write = (text: string): string => {
+    const dir = path.join(tmp, "retrieved", "main", "default", "settings");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "Flow.settings-meta.xml"), text);
+    return path.join(tmp, "retrieved");
+  };
+  const settings = (body: string): string =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<FlowSettings xmlns="http://soap.sforce.com/2006/04/metadata">${body}</FlowSettings>`;
+
+  test("on, off, absent (the production default: off), empty, missing file", () => {
+    expect(
+      readDeployAsActive(
+        write(
+          settings(
+            "<enableFlowDeployAsActiveEnabled>true</enableFlowDeployAsActiveEnabled>"
+          )
+        )
+      ).state
+    ).toBe("on");
+    expect(
+      readDeployAsActive(
+        write(
+          settings(
+            "<enableFlowDeployAsActiveEnabled>false</enableFlowDeployAsActiveEnabled>"
+          )
+        )
+      ).state
+    ).toBe("off");
+    expect(
+      readDeployAsActive(
+        write(settings("<enableFlowPauseEnabled>true</enableFlowPauseEnabled>"))
+      ).state
+    ).toBe("off");
+    expect(readDeployAsActive(write(settings(""))).state).toBe("off");
+    expect(readDeployAsActive(path.join(tmp, "nothing"))).toEqual({
+      state: "unknown",
+      reason: "the retrieve returned no Flow.settings file"
+    });
   });
 });
 
