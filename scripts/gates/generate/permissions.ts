@@ -23,6 +23,8 @@ export const BYPASS_PERMISSION_SET = "Stage_Gates_Bypass";
 export const USER_PERMISSION_SET = "Stage_Gates_User";
 /** The record page component's Apex controller (written beside the checklist LWC). */
 export const CONTROLLER_CLASS = "StageGateController";
+/** Apex the checklist calls besides the controller: the move check (Move to stage). */
+export const REP_APEX_CLASSES = [CONTROLLER_CLASS, "StageGateMoveCheck"];
 
 /**
  * Standard Opportunity fields whose field-level security a permission set can
@@ -154,10 +156,12 @@ export const emitPermissions: Emitter = (ctx) => {
     path: `permissionsets/${USER_PERMISSION_SET}.permissionset-meta.xml`,
     content: metadataDocument(
       permissionSet([
-        node("classAccesses", [
-          el("apexClass", CONTROLLER_CLASS),
-          el("enabled", true)
-        ]),
+        ...REP_APEX_CLASSES.map((apexClass) =>
+          node("classAccesses", [
+            el("apexClass", apexClass),
+            el("enabled", true)
+          ])
+        ),
         el(
           "description",
           `For sales reps: the stage gate checklist and the fields its criteria read. ${generated}`
