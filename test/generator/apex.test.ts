@@ -1,7 +1,8 @@
 /**
  * The Apex emitter: StageGateRelatedCriteria holds every related criterion of the map (and
- * nothing else), one static user-mode query per related object filtered by the object's parent
- * lookup, literals the Apex parser accepts, and clear errors for what cannot be generated.
+ * nothing else), one static user-mode aggregate query per related object filtered by the
+ * object's parent lookup and grouped by the fields its criteria filter on, literals the Apex
+ * parser accepts, and clear errors for what cannot be generated.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -58,6 +59,22 @@ function generate(map: StageGateMap): { cls: string; meta: string } {
   return { cls: files[0].content, meta: files[1].content };
 }
 
+/** Like generate, with a catalogue of related-object fields (types and picklist values). */
+function emitWithCatalogue(
+  map: StageGateMap,
+  lineItemFields: Record<string, { type: string }> = {}
+): { cls: string } {
+  const loaded = loadedFromMap(map, FIELDS);
+  loaded.fields.OpportunityContactRole = {
+    IsPrimary: { type: "Checkbox" },
+    Role: { type: "Picklist", values: ["Economic Buyer", "Champion"] }
+  };
+  loaded.fields.Task = { Subject: { type: "Text" } };
+  loaded.fields.OpportunityLineItem = lineItemFields;
+  const files = emitApex({ loaded, configLabel: "config/stage-gates.json" });
+  return { cls: files[0].content };
+}
+
 /** The Criterion entries of the generated CRITERIA map: id => [object, conditions source]. */
 function criteriaOf(
   cls: string
@@ -71,7 +88,7 @@ function criteriaOf(
   return out;
 }
 
-/** The SOQL queries of the generated recordsOf: object => query text. */
+/** The SOQL queries of the generated countsOf: object => query text. */
 function queriesOf(cls: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const m of cls.matchAll(/return \[(SELECT [^\]]*)\];/g)) {
@@ -112,7 +129,7 @@ describe("Apex emitter (StageGateRelatedCriteria)", () => {
     expect(parsed.errors).toEqual([]);
     expect(parsed.class?.name).toBe("StageGateRelatedCriteria");
     expect(parsed.class?.methods.map((m) => [m.name, m.isStatic])).toEqual([
-      ["recordsOf", true]
+      ["countsOf", true]
     ]);
     expect(cls).toContain("public with sharing class StageGateRelatedCriteria");
   });
@@ -157,7 +174,7 @@ describe("Apex emitter (StageGateRelatedCriteria)", () => {
     expect(cls).not.toContain("Subject");
   });
 
-  it("has one static user-mode query per related object, filtered by its parent lookup, selecting the fields its criteria filter on", () => {
+  it("has one static user-mode aggregate query per related object, filtered by its parent lookup, grouped by the fields its criteria filter on", () => {
     const { cls } = generate(
       mapWith([
         {
@@ -186,26 +203,82 @@ describe("Apex emitter (StageGateRelatedCriteria)", () => {
     const queries = queriesOf(cls);
     expect(Object.fromEntries(queries)).toEqual({
       ContentDocumentLink:
-        "SELECT Id, LinkedEntityId FROM ContentDocumentLink WHERE LinkedEntityId = :opportunityId WITH USER_MODE",
+        "SELECT COUNT(Id) recordCount FROM ContentDocumentLink WHERE LinkedEntityId = :opportunityId WITH USER_MODE",
       Event:
-        "SELECT Id, WhatId, Type FROM Event WHERE WhatId = :opportunityId WITH USER_MODE",
+        "SELECT Type, COUNT(Id) recordCount FROM Event WHERE WhatId = :opportunityId WITH USER_MODE GROUP BY Type",
       OpportunityContactRole:
-        "SELECT Id, OpportunityId, IsPrimary, Role FROM OpportunityContactRole WHERE OpportunityId = :opportunityId WITH USER_MODE",
+        "SELECT IsPrimary, Role, COUNT(Id) recordCount FROM OpportunityContactRole WHERE OpportunityId = :opportunityId WITH USER_MODE GROUP BY IsPrimary, Role",
       OpportunityLineItem:
-        "SELECT Id, OpportunityId FROM OpportunityLineItem WHERE OpportunityId = :opportunityId WITH USER_MODE",
-      Task: "SELECT Id, WhatId, Type FROM Task WHERE WhatId = :opportunityId WITH USER_MODE"
+        "SELECT COUNT(Id) recordCount FROM OpportunityLineItem WHERE OpportunityId = :opportunityId WITH USER_MODE",
+      Task: "SELECT Type, COUNT(Id) recordCount FROM Task WHERE WhatId = :opportunityId WITH USER_MODE GROUP BY Type"
     });
     for (const [object, query] of queries) {
       expect(query).toContain(
         `WHERE ${RELATED_OBJECT_PARENT_FIELD[object as RelatedObject]} = :opportunityId`
       );
+      // Aggregates only: no child record is selected.
+      expect(query).not.toMatch(/SELECT Id\b/);
     }
+    expect(cls).toContain(
+      "public static final String COUNT_ALIAS = 'recordCount';"
+    );
     // Static SOQL only: nothing is built from strings at run time.
     expect(cls).not.toMatch(
       /Database\.query|Database\.countQuery|String\.escape/
     );
     expect(parseApex(cls).errors).toEqual([]);
   });
+
+  it("states each query's row bound from the grouped fields' values", () => {
+    const { cls } = emitWithCatalogue(
+      mapWith([
+        {
+          id: "primary",
+          label: "Primary",
+          related: "OpportunityContactRole",
+          where: { IsPrimary: true, Role: "Economic Buyer" }
+        },
+        {
+          id: "named",
+          label: "Named",
+          related: "Task",
+          where: { Subject: "x" }
+        },
+        { id: "file", label: "File", related: "ContentDocumentLink" }
+      ])
+    );
+    // 2 checkbox values x (2 picklist values + blank).
+    expect(cls).toContain(
+      "// at most 6 rows (one per combination of IsPrimary, Role)"
+    );
+    expect(cls).toContain("// one row per combination of Subject");
+    expect(cls).toContain("// one row\n");
+  });
+
+  it.each([
+    ["Number", "Quantity", 2],
+    ["Currency", "UnitPrice", 100],
+    ["LongTextArea", "Description", "x"]
+  ])(
+    "rejects a where field SOQL cannot GROUP BY (%s), naming the criterion",
+    (type, field, value) => {
+      expect(() =>
+        emitWithCatalogue(
+          mapWith([
+            {
+              id: "big_line",
+              label: "Big line",
+              related: "OpportunityLineItem",
+              where: { [field]: value }
+            }
+          ]),
+          { [field]: { type } }
+        )
+      ).toThrow(
+        `criterion "big_line": where.${field} is a ${type} field of OpportunityLineItem, which SOQL cannot GROUP BY`
+      );
+    }
+  );
 
   it("generates a valid class for a map without related criteria", () => {
     const { cls } = generate(

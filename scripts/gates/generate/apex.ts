@@ -4,15 +4,24 @@
  * StageGateController (hand-written) counts, for the checklist, how many related records of an
  * opportunity meet each related criterion the component asks about. The component only names
  * criteria; their definitions (object and `where` conditions) come from this generated class, and
- * the records from one static SOQL query per related object, WITH USER_MODE, selecting the fields
- * the criteria of that object filter on. No SOQL is built from strings.
+ * the counts from one static, user-mode aggregate query per related object:
  *
- * Why select-and-count rather than SOQL filters: a WHERE clause per criterion would be one query
- * per criterion, and SOQL has no conditional aggregates (COUNT with CASE) to count several
- * criteria in one aggregate query. Selecting an object's records once and matching each criterion
- * in Apex keeps one query per object and lets the matching follow the core's `countMatching`
- * exactly (a list means any of its values, text compares case-insensitively, null matches blank);
- * an opportunity has few contact roles, activities, files and products, so the rows are cheap.
+ *   SELECT Status, Type, COUNT(Id) records FROM Task WHERE WhatId = :opportunityId
+ *   WITH USER_MODE GROUP BY Status, Type
+ *
+ * grouped by every field the object's criteria filter on (an object whose criteria filter on
+ * nothing gets a plain COUNT(Id), one row). No SOQL is built from strings, and no child row is
+ * loaded: each row is one combination of values with its record count, and the controller sums
+ * the rows that meet a criterion, matching like the core's `countMatching` (a list means any of
+ * its values, text compares case-insensitively, null matches blank).
+ *
+ * Why GROUP BY rather than one COUNT() per criterion: one query per object whatever the number
+ * of criteria (SOQL has no conditional aggregates to count several criteria in one query), and
+ * the matching stays the core's. Governor cost (Apex Developer Guide, "Working with SOQL Aggregate
+ * Functions"): a COUNT(fieldName) query counts one query row per group, not the records counted.
+ * The cost: only groupable fields can be `where` fields (SOQL and SOSL Reference, "Considerations
+ * When Using GROUP BY"): number, currency, percent and text-area fields are not, so generation
+ * fails naming the criterion.
  */
 import {
   RELATED_OBJECT_PARENT_FIELD,
@@ -24,6 +33,7 @@ import {
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import { GenerationError } from "./formula";
 import { lineCommentHeader, xmlHeaderComment } from "./names";
+import type { FieldCatalogue, FieldInfo } from "../fields";
 import type { Emitter } from "./types";
 
 export const APEX_CLASS = "StageGateRelatedCriteria";
@@ -72,8 +82,29 @@ export function apexValue(value: Scalar, where: string): string {
 interface ObjectQuery {
   object: RelatedObject;
   parentField: string;
-  fields: string[];
+  /** The fields the object's criteria filter on: the GROUP BY fields (none: one plain count). */
+  groupBy: string[];
+  /** Most rows the query can return, when every grouped field has a fixed set of values. */
+  maxRows?: number;
 }
+
+/** Alias of the record count in every row the generated countsOf returns. */
+export const COUNT_ALIAS = "recordCount";
+
+/**
+ * Field types SOQL cannot GROUP BY (Field.groupable is false for double, currency, percent and
+ * text-area fields); a criterion filtering on one cannot be counted by the aggregate query.
+ */
+const NOT_GROUPABLE: ReadonlySet<string> = new Set([
+  "Number",
+  "Currency",
+  "Percent",
+  "TextArea",
+  "LongTextArea",
+  "Html",
+  "MultiselectPicklist",
+  "EncryptedText"
+]);
 
 function relatedCriteria(ctx: Parameters<Emitter>[0]): RelatedCriterion[] {
   const seen = new Set<string>();
@@ -87,7 +118,19 @@ function relatedCriteria(ctx: Parameters<Emitter>[0]): RelatedCriterion[] {
   return out;
 }
 
-function queriesOf(criteria: RelatedCriterion[]): ObjectQuery[] {
+/** Distinct values a grouped field can hold (blank included), when they are a fixed set. */
+function valueCount(info: FieldInfo | undefined): number | undefined {
+  if (info?.type === "Checkbox") return 2;
+  if (info?.type === "Picklist" && Array.isArray(info.values)) {
+    return info.values.length + 1;
+  }
+  return undefined;
+}
+
+function queriesOf(
+  criteria: RelatedCriterion[],
+  catalogue: FieldCatalogue
+): ObjectQuery[] {
   const byObject = new Map<RelatedObject, Set<string>>();
   for (const c of criteria) {
     const fields = byObject.get(c.related) ?? new Set<string>();
@@ -97,6 +140,12 @@ function queriesOf(criteria: RelatedCriterion[]): ObjectQuery[] {
           `criterion "${c.id}": where.${field} is not a field API name of ${c.related}`
         );
       }
+      const type = catalogue[c.related]?.[field]?.type;
+      if (type !== undefined && NOT_GROUPABLE.has(String(type))) {
+        throw new GenerationError(
+          `criterion "${c.id}": where.${field} is a ${String(type)} field of ${c.related}, which SOQL cannot GROUP BY (the checklist counts related records with one aggregate query per object); filter on a picklist, checkbox, text, date or lookup field`
+        );
+      }
       fields.add(field);
     }
     byObject.set(c.related, fields);
@@ -104,16 +153,27 @@ function queriesOf(criteria: RelatedCriterion[]): ObjectQuery[] {
   return Array.from(byObject.entries())
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([object, fields]) => {
-      const parentField = RELATED_OBJECT_PARENT_FIELD[object];
-      const extra = Array.from(fields)
-        .filter(
-          (f) =>
-            f.toLowerCase() !== "id" &&
-            f.toLowerCase() !== parentField.toLowerCase()
-        )
-        .sort();
-      return { object, parentField, fields: ["Id", parentField, ...extra] };
+      const groupBy = Array.from(fields).sort();
+      let maxRows: number | undefined = 1;
+      for (const field of groupBy) {
+        const n = valueCount(catalogue[object]?.[field]);
+        maxRows =
+          n === undefined || maxRows === undefined ? undefined : maxRows * n;
+      }
+      return {
+        object,
+        parentField: RELATED_OBJECT_PARENT_FIELD[object],
+        groupBy,
+        maxRows
+      };
     });
+}
+
+/** The static SOQL of one object's counts. */
+export function countQuery(q: ObjectQuery): string {
+  const select = [...q.groupBy, `COUNT(Id) ${COUNT_ALIAS}`].join(", ");
+  const group = q.groupBy.length > 0 ? ` GROUP BY ${q.groupBy.join(", ")}` : "";
+  return `SELECT ${select} FROM ${q.object} WHERE ${q.parentField} = :opportunityId WITH USER_MODE${group}`;
 }
 
 function criterionEntry(c: RelatedCriterion): string {
@@ -136,11 +196,21 @@ function criterionEntry(c: RelatedCriterion): string {
   return `${apexString(c.id)} => new Criterion(${apexString(c.id)}, ${apexString(c.related)}, ${map})`;
 }
 
+function rowsNote(q: ObjectQuery): string {
+  if (q.groupBy.length === 0) {
+    return "one row";
+  }
+  return q.maxRows !== undefined
+    ? `at most ${q.maxRows} rows (one per combination of ${q.groupBy.join(", ")})`
+    : `one row per combination of ${q.groupBy.join(", ")}`;
+}
+
 function classSource(
   configLabel: string,
-  criteria: RelatedCriterion[]
+  criteria: RelatedCriterion[],
+  catalogue: FieldCatalogue
 ): string {
-  const queries = queriesOf(criteria);
+  const queries = queriesOf(criteria, catalogue);
   const entries = criteria.map(criterionEntry);
   const criteriaMap =
     entries.length === 0
@@ -149,7 +219,8 @@ function classSource(
   const branches = queries.map(
     (q) =>
       `      when ${apexString(q.object)} {\n` +
-      `        return [SELECT ${q.fields.join(", ")} FROM ${q.object} WHERE ${q.parentField} = :opportunityId WITH USER_MODE];\n` +
+      `        // ${rowsNote(q)}\n` +
+      `        return [${countQuery(q)}];\n` +
       `      }`
   );
   const switchBlock =
@@ -161,8 +232,9 @@ function classSource(
     "/**",
     " * The related-record criteria of the stage gate map, for StageGateController: each",
     " * criterion's object and `where` conditions (a list means any of its values), and one",
-    " * static user-mode query per related object that selects the fields the criteria filter on.",
-    " * The counts follow the core's countMatching (StageGateController.countMatching).",
+    " * static user-mode aggregate query per related object that counts its records grouped by",
+    " * the fields the criteria filter on. The controller sums the groups that meet a criterion,",
+    " * like the core's countMatching (StageGateController.countMatching).",
     " */",
     `public with sharing class ${APEX_CLASS} {`,
     "  /** One related-record criterion: records of relatedObject that meet every condition. */",
@@ -179,15 +251,21 @@ function classSource(
     "    }",
     "  }",
     "",
+    "  /** Alias of the record count in every row of countsOf. */",
+    `  public static final String COUNT_ALIAS = ${apexString(COUNT_ALIAS)};`,
+    "",
     "  /** Every related-record criterion of the map by id (off criteria excluded). */",
     `  public static final Map<String, Criterion> CRITERIA = ${criteriaMap};`,
     "",
     "  /**",
-    "   * The opportunity's records of one related object, with the fields its criteria filter on,",
-    "   * in user mode: a user who may not read them gets a QueryException.",
+    "   * The opportunity's records of one related object, counted per combination of the fields",
+    "   * its criteria filter on: each row holds those fields and COUNT_ALIAS, the number of records",
+    "   * with these values. One static query in user mode: a user who may not read the records",
+    "   * or a grouped field gets a QueryException. An aggregate COUNT counts one query row per",
+    "   * group against the governor limit, not one per record.",
     "   */",
-    "  public static List<SObject> recordsOf(String relatedObject, Id opportunityId) {",
-    switchBlock + "    return new List<SObject>();",
+    "  public static List<AggregateResult> countsOf(String relatedObject, Id opportunityId) {",
+    switchBlock + "    return new List<AggregateResult>();",
     "  }",
     "}",
     ""
@@ -211,7 +289,10 @@ function metaSource(configLabel: string): string {
 export const emitApex: Emitter = (ctx) => {
   const criteria = relatedCriteria(ctx);
   return [
-    { path: APEX_CLASS_PATH, content: classSource(ctx.configLabel, criteria) },
+    {
+      path: APEX_CLASS_PATH,
+      content: classSource(ctx.configLabel, criteria, ctx.loaded.fields)
+    },
     {
       path: `${APEX_CLASS_PATH}-meta.xml`,
       content: metaSource(ctx.configLabel)

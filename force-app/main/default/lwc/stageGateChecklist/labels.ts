@@ -5,6 +5,7 @@ import cardTitle from "@salesforce/label/c.StageGate_CardTitle";
 import closedLost from "@salesforce/label/c.StageGate_ClosedLost";
 import closedWon from "@salesforce/label/c.StageGate_ClosedWon";
 import countsError from "@salesforce/label/c.StageGate_CountsError";
+import countsVisibleOnly from "@salesforce/label/c.StageGate_CountsVisibleOnly";
 import daysInStage from "@salesforce/label/c.StageGate_DaysInStage";
 import errorDeleted from "@salesforce/label/c.StageGate_ErrorDeleted";
 import errorTitle from "@salesforce/label/c.StageGate_ErrorTitle";
@@ -43,6 +44,7 @@ const LABELS = {
   closedLost,
   closedWon,
   countsError,
+  countsVisibleOnly,
   daysInStage,
   errorDeleted,
   errorTitle,

@@ -117,6 +117,8 @@ interface View {
   previewOptions: ComboboxOption[];
   preview?: PreviewView;
   countsError?: string;
+  /** The gates in view count related records: say whose records they are. */
+  countsNote: boolean;
 }
 
 function contextOf(result: CriterionResult): string {
@@ -346,6 +348,7 @@ export default class StageGateChecklist extends LightningElement {
     this.requestCounts(Array.from(related).sort());
 
     this.view = this.viewOf(checklist, process, previewOptions, previewResults);
+    this.view.countsNote = related.size > 0;
   }
 
   private previewOptionsFor(
@@ -390,7 +393,8 @@ export default class StageGateChecklist extends LightningElement {
       items: [],
       regressions: [],
       showPreview: previewOptions.length > 0,
-      previewOptions
+      previewOptions,
+      countsNote: false
     };
     switch (checklist.status) {
       case "won":

@@ -628,6 +628,22 @@ describe("c-stage-gate-checklist", () => {
       ]);
     });
 
+    it("says the counts are of the records the rep can see, only when the gates in view count related records", async () => {
+      const fieldsOnly = await mount(recordProspecting);
+      expect(
+        shadow(fieldsOnly).querySelector('[data-id="counts-note"]')
+      ).toBeNull();
+      document.body.removeChild(fieldsOnly);
+
+      const element = await mount(recordQualification);
+      countsWire.emit(countsQualification);
+      await flushPromises();
+      expect(text(element, '[data-id="counts-note"]')).toBe(
+        "Related records are counted as you can see them. When the stage is saved, the org counts every record, including ones you can't see."
+      );
+      await expect(element).toBeAccessible();
+    });
+
     it("makes one when a previewed move needs counts, and none again for a preview needing the same", async () => {
       const element = await mount(recordProspecting);
       expect(apexCalls()).toHaveLength(0);
