@@ -18,8 +18,12 @@ module.exports = {
       // compiled ES module beside it (which this project's transform does not handle).
       moduleFileExtensions: ["ts", "js", "json", "node"],
       testMatch: ["**/*.test.ts"],
+      // stream-json and stream-chain ship ES modules only: Babel turns them into CommonJS for jest.
+      transformIgnorePatterns: [
+        "/node_modules/(?!(stream-json|stream-chain)/)"
+      ],
       transform: {
-        "^.+\\.ts$": [
+        "^.+\\.(ts|js)$": [
           "babel-jest",
           {
             presets: [

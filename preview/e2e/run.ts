@@ -18,7 +18,10 @@ const BUILD_TESTS = [
   path.join(__dirname, "build-inputs.test.ts"),
   path.join(__dirname, "unresolved.test.ts")
 ];
-const BROWSER_TESTS = [path.join(__dirname, "preview.test.ts")];
+const BROWSER_TESTS = [
+  path.join(__dirname, "preview.test.ts"),
+  path.join(__dirname, "history-report.test.ts")
+];
 
 function runTests(files: string[], env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve) => {

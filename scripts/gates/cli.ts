@@ -24,6 +24,11 @@ const COMMANDS: Record<
   audit: {
     summary: "which open deals sit in a stage whose gates they do not meet",
     load: () => import("./commands/audit")
+  },
+  history: {
+    summary:
+      "stage KPIs from OpportunityHistory: conversion, velocity, skips, pushes, win rate",
+    load: () => import("./commands/history")
   }
 };
 
