@@ -30,8 +30,8 @@ describe("--format html", () => {
 
   it("has per process a funnel and a days-in-stage chart rendered to SVG, and the tables", async () => {
     const html = await page();
-    const funnels = html.match(/<figure class="chart funnel"><svg/g) ?? [];
-    const days = html.match(/<figure class="chart days"><svg/g) ?? [];
+    const funnels = html.match(/<figure class="chart funnel"[^>]*><svg/g) ?? [];
+    const days = html.match(/<figure class="chart days"[^>]*><svg/g) ?? [];
     expect(funnels).toHaveLength(2);
     expect(days).toHaveLength(2);
     // ECharts' labels carry the figures: entered and advanced with conversion, median days, targets.
