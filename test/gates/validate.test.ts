@@ -178,6 +178,7 @@ describe("broken maps: each is rejected with its file and JSON path", () => {
       "$.bypassPermission",
       '"Bypass Stage Gates" is not a Salesforce API name'
     ],
+    "schema-alerts-not-boolean": ["$.alerts.overdue", "must be boolean"],
     "schema-target-days-zero": [
       "$.processes[0].stages[1].targetDays",
       "must be >= 1"

@@ -6,6 +6,7 @@ import { emitApex } from "./apex";
 import { emitFlow } from "./flow";
 import { emitLwcDefinition } from "./lwc-definition";
 import { emitPermissions } from "./permissions";
+import { emitStageDefinitions } from "./stage-definitions-apex";
 import type { Emitter } from "./types";
 import { emitValidationRules } from "./validation-rules";
 
@@ -14,5 +15,6 @@ export const EMITTERS: Emitter[] = [
   emitFlow,
   emitPermissions,
   emitLwcDefinition,
-  emitApex
+  emitApex,
+  emitStageDefinitions
 ];

@@ -113,6 +113,8 @@ export interface StageGateMap {
   bypassPermission: string;
   /** Values that do not count as meaningful; defaults to DEFAULT_PLACEHOLDERS. */
   placeholders?: string[];
+  /** The daily stalled-deal alerts (Apex job); both default to true. */
+  alerts?: { overdue?: boolean; regressions?: boolean };
   processes: Process[];
 }
 
