@@ -10,12 +10,26 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { packageDirs } from "../checks/lib/files";
+import { catalogueFile } from "../checks/lib/project";
 import type { FieldType } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { decodeValueName, loadStandardValueSets } from "./value-sets";
 
 export interface FieldInfo {
   type: FieldType | string;
   custom?: boolean;
+  /** Active picklist values (API names). */
   values?: string[];
+  /** Picklist values the org keeps but users can no longer pick. */
+  inactiveValues?: string[];
+  /** The StandardValueSet that holds a standard picklist's values (catalogue). */
+  valueSet?: string;
+  /** Where `values` come from (project-relative): a retrieved value set, the field file, or the catalogue. */
+  valuesFile?: string;
+  /** Line of each value in `valuesFile`, when it is a metadata file. */
+  valueLines?: Record<string, number>;
+  /** StageName: the closed values, and of them the won values. */
+  closed?: string[];
+  won?: string[];
   [key: string]: unknown;
 }
 export type FieldCatalogue = Record<string, Record<string, FieldInfo>>;
@@ -154,11 +168,29 @@ function listFiles(dir: string, suffix: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** Picklist value API names of a global value set in the project, if it is there. */
+/** Active and inactive value names of CustomValue entries (isActive defaults to true). */
+function splitByActive(entries: unknown[]): {
+  values: string[];
+  inactiveValues: string[];
+} {
+  const values: string[] = [];
+  const inactiveValues: string[] = [];
+  for (const entry of entries) {
+    const v = asRecord(entry) ?? {};
+    const name = decodeValueName(String(v.fullName ?? ""));
+    (String(v.isActive ?? "true").trim() === "false"
+      ? inactiveValues
+      : values
+    ).push(name);
+  }
+  return { values, inactiveValues };
+}
+
+/** Picklist values of a global value set in the project, if it is there. */
 function globalValueSet(
   projectDir: string,
   name: string
-): string[] | undefined {
+): ({ file: string } & ReturnType<typeof splitByActive>) | undefined {
   const file = metadataFolders(projectDir, "globalValueSets")
     .map((dir) => path.join(dir, `${name}.globalValueSet-meta.xml`))
     .find((f) => fs.existsSync(f));
@@ -166,9 +198,10 @@ function globalValueSet(
     return undefined;
   }
   const root = asRecord(readXml(file).GlobalValueSet) ?? {};
-  return asArray(root.customValue).map((v) =>
-    String(asRecord(v)?.fullName ?? "")
-  );
+  return {
+    file: path.relative(projectDir, file).split(path.sep).join("/"),
+    ...splitByActive(asArray(root.customValue))
+  };
 }
 
 /** Reads one CustomField source file into a catalogue entry. */
@@ -205,13 +238,22 @@ export function readCustomField(
   if (valueSet) {
     const definition = asRecord(valueSet.valueSetDefinition);
     if (definition) {
-      info.values = asArray(definition.value).map((v) =>
-        String(asRecord(v)?.fullName ?? "")
+      const { values, inactiveValues } = splitByActive(
+        asArray(definition.value)
       );
+      info.values = values;
+      if (inactiveValues.length > 0) {
+        info.inactiveValues = inactiveValues;
+      }
+      info.valuesFile = info.file as string;
     } else if (typeof valueSet.valueSetName === "string") {
-      const values = globalValueSet(projectDir, valueSet.valueSetName);
-      if (values) {
-        info.values = values;
+      const global = globalValueSet(projectDir, valueSet.valueSetName);
+      if (global) {
+        info.values = global.values;
+        if (global.inactiveValues.length > 0) {
+          info.inactiveValues = global.inactiveValues;
+        }
+        info.valuesFile = global.file;
       }
     }
   }
@@ -239,22 +281,64 @@ export function loadRecordTypes(projectDir: string): Record<string, string[]> {
 }
 
 /**
- * Standard fields from the built-in catalogue plus every custom field in
- * force-app (custom fields win over a standard entry of the same name).
+ * Standard fields from the built-in catalogue (the project's
+ * scripts/metadata/standard-fields.json, else this tool's), with the values of
+ * each standard picklist replaced by its retrieved StandardValueSet when a
+ * package directory holds one, plus every custom field in the package
+ * directories (custom fields win over a standard entry of the same name).
  */
 export function loadFieldCatalogue(projectDir: string): FieldCatalogue {
-  const raw = JSON.parse(
-    fs.readFileSync(
-      path.join(projectDir, "scripts", "metadata", "standard-fields.json"),
-      "utf8"
-    )
-  ) as Record<string, unknown>;
+  const standardFile = catalogueFile(projectDir);
+  const raw = JSON.parse(fs.readFileSync(standardFile, "utf8")) as Record<
+    string,
+    unknown
+  >;
+  const shownCatalogue = (() => {
+    const relative = path.relative(projectDir, standardFile);
+    return relative.startsWith("..") || path.isAbsolute(relative)
+      ? standardFile
+      : relative.split(path.sep).join("/");
+  })();
+  const valueSets = loadStandardValueSets(projectDir, metadataFolders);
   const catalogue: FieldCatalogue = {};
   for (const [object, fields] of Object.entries(raw)) {
     if (object.startsWith("_")) {
       continue;
     }
-    catalogue[object] = { ...(fields as Record<string, FieldInfo>) };
+    catalogue[object] = {};
+    for (const [name, entry] of Object.entries(
+      fields as Record<string, FieldInfo>
+    )) {
+      const info: FieldInfo = { ...entry };
+      const retrieved = info.valueSet
+        ? valueSets.get(info.valueSet)
+        : undefined;
+      if (retrieved) {
+        // The org's own values replace the default org's (and their flags).
+        info.values = retrieved.values
+          .filter((v) => v.active)
+          .map((v) => v.name);
+        const inactive = retrieved.values.filter((v) => !v.active);
+        if (inactive.length > 0) {
+          info.inactiveValues = inactive.map((v) => v.name);
+        } else {
+          delete info.inactiveValues;
+        }
+        info.valuesFile = retrieved.file;
+        info.valueLines = Object.fromEntries(
+          retrieved.values.map((v) => [v.name, v.line])
+        );
+        if (info.closed !== undefined || info.won !== undefined) {
+          info.closed = retrieved.values
+            .filter((v) => v.closed)
+            .map((v) => v.name);
+          info.won = retrieved.values.filter((v) => v.won).map((v) => v.name);
+        }
+      } else if (info.values) {
+        info.valuesFile = shownCatalogue;
+      }
+      catalogue[object][name] = info;
+    }
   }
   for (const object of objectNames(projectDir)) {
     const files = objectFolders(projectDir, object).flatMap((dir) =>
@@ -268,15 +352,6 @@ export function loadFieldCatalogue(projectDir: string): FieldCatalogue {
     }
   }
   return catalogue;
-}
-
-/** Picklist value names in metadata encode some characters (Proposal%2FPrice Quote). */
-function decodeValueName(name: string): string {
-  try {
-    return decodeURIComponent(name);
-  } catch {
-    return name;
-  }
 }
 
 /**

@@ -28,6 +28,8 @@ export const DEFAULT_CONFIG = path.join("config", "stage-gates.json");
 
 export interface LoadedMap {
   file: string;
+  /** The project whose package directories the map was checked against. */
+  projectDir?: string;
   map: StageGateMap;
   runtime: RuntimeMap;
   fields: FieldCatalogue;
@@ -43,15 +45,37 @@ export function loadFieldCatalogue(
 }
 
 /**
+ * The Salesforce DX project a map belongs to: the nearest directory above the
+ * map file that has an sfdx-project.json, else this repository. Its package
+ * directories hold the custom fields, record types and value sets the map is
+ * checked against.
+ */
+export function projectDirFor(mapFile: string): string {
+  let dir = path.dirname(path.resolve(mapFile));
+  for (;;) {
+    if (fs.existsSync(path.join(dir, "sfdx-project.json"))) {
+      return dir;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      return PROJECT_DIR;
+    }
+    dir = parent;
+  }
+}
+
+/**
  * Reads and validates a process map. A relative `file` is resolved against the
- * project directory. Throws MapValidationError listing every problem.
+ * project directory (default: this repository); the project whose metadata it
+ * is checked against is `opts.projectDir`, else the one the file sits in
+ * (projectDirFor). Throws MapValidationError listing every problem.
  */
 export function loadMap(
   file: string = DEFAULT_CONFIG,
   opts: { projectDir?: string } = {}
 ): LoadedMap {
-  const projectDir = opts.projectDir ?? PROJECT_DIR;
-  const resolved = path.resolve(projectDir, file);
+  const resolved = path.resolve(opts.projectDir ?? PROJECT_DIR, file);
+  const projectDir = opts.projectDir ?? projectDirFor(resolved);
   const shown = displayPath(resolved);
   let text: string;
   try {
@@ -89,5 +113,12 @@ export function loadMap(
     map,
     (f) => fields.Opportunity?.[f]?.type as FieldType | undefined
   );
-  return { file, map, runtime, fields, warnings: result.warnings };
+  return {
+    file,
+    projectDir,
+    map,
+    runtime,
+    fields,
+    warnings: result.warnings
+  };
 }

@@ -275,7 +275,7 @@ class MapChecker {
     if (!isRecord(root) || !Array.isArray(root.processes)) {
       return;
     }
-    const criterionIds = new Map<string, string>();
+    const criterionIds = new Map<string, { id: string; at: string }>();
     // record type → the process that claims it first and the path of that claim
     const recordTypeOwner = new Map<
       string,
@@ -363,7 +363,7 @@ class MapChecker {
     const stageField = this.ctx.fields[OBJECT]?.[STAGE_FIELD];
     const values = stageField?.values;
     const seen = new Map<string, string>();
-    for (const { value, segments } of stageNamesOf(process, pSeg)) {
+    for (const { value, segments, role } of stageNamesOf(process, pSeg)) {
       if (typeof value !== "string") {
         continue;
       }
@@ -373,15 +373,58 @@ class MapChecker {
           segments,
           `stage ${show(value)} appears twice in process ${show(processName)} (also at ${first})`
         );
-      } else {
-        seen.set(value, jsonPath(segments));
+        continue;
       }
+      seen.set(value, jsonPath(segments));
       if (values && !values.includes(value)) {
         this.problem(
           segments,
-          `${show(value)} is not a value of ${OBJECT}.${STAGE_FIELD} (${listing(values)})${suggest(value, values)}`
+          `${show(value)} is not ${stageField?.inactiveValues?.includes(value) ? "an active" : "a"} value of ${OBJECT}.${STAGE_FIELD} (${listing(values)})${suggest(value, values)}${valuesSource(stageField)}`
         );
+        continue;
       }
+      if (stageField) {
+        this.checkStageFlags(stageField, value, role, segments);
+      }
+    }
+  }
+
+  /**
+   * The stage's closed/won flags in the value set against its role in the map:
+   * open stages are open, the won stage is closed and won, the lost stage closed
+   * and not won (the platform sets IsClosed/IsWon from these flags).
+   */
+  private checkStageFlags(
+    stageField: FieldInfo,
+    stage: string,
+    role: StageRole,
+    segments: Segment[]
+  ): void {
+    if (!stageField.closed || !stageField.won) {
+      return;
+    }
+    const closed = stageField.closed.includes(stage);
+    const won = stageField.won.includes(stage);
+    const expected: Record<StageRole, { ok: boolean; want: string }> = {
+      open: {
+        ok: !closed,
+        want: "an open stage, but it is closed (closed=true)"
+      },
+      won: {
+        ok: closed && won,
+        want: `the won stage, but it is ${closed ? "closed and not won (won=false)" : "open (closed=false)"}`
+      },
+      lost: {
+        ok: closed && !won,
+        want: `the lost stage, but it is ${closed ? "won (won=true)" : "open (closed=false)"}`
+      }
+    };
+    const { ok, want } = expected[role];
+    if (!ok) {
+      this.problem(
+        segments,
+        `the map makes ${show(stage)} ${want} in ${valueAt(stageField, stage)}; fix the map or the stage's Closed/Won settings in the org`
+      );
     }
   }
 
@@ -411,17 +454,25 @@ class MapChecker {
   private checkCriterion(
     c: Record<string, unknown>,
     segments: Segment[],
-    ids: Map<string, string>
+    ids: Map<string, { id: string; at: string }>
   ): void {
     if (typeof c.id === "string") {
-      const first = ids.get(c.id);
+      // Ids become metadata API names, which Salesforce compares ignoring case.
+      const key = c.id.toLowerCase();
+      const first = ids.get(key);
       if (first) {
         this.problem(
           [...segments, "id"],
-          `criterion id ${show(c.id)} is already used at ${first}; ids must be unique in the whole map`
+          first.id === c.id
+            ? `criterion id ${show(c.id)} is already used at ${first.at}; ids must be unique in the whole map`
+            : `criterion id ${show(c.id)} differs only in case from ${show(first.id)} at ${first.at}; Salesforce API names ignore case, so ids must be unique ignoring case`
         );
       } else {
-        ids.set(c.id, jsonPath([...segments, "id"]));
+        const idSeg = [...segments, "id"];
+        ids.set(key, {
+          id: c.id,
+          at: `${jsonPath(idSeg)} (line ${lineAt(this.parsed, idSeg, false)})`
+        });
       }
     }
     if (typeof c.id === "string" && typeof c.label === "string") {
@@ -582,7 +633,7 @@ class MapChecker {
         } else if (info.values && !info.values.includes(v)) {
           this.problem(
             segments,
-            `${show(v)} is not a value of ${describe}: ${listing(info.values)}${suggest(v, info.values)}`
+            `${show(v)} is not ${info.inactiveValues?.includes(v) ? "an active" : "a"} value of ${describe}: ${listing(info.values)}${suggest(v, info.values)}${valuesSource(info)}`
           );
         }
         return;
@@ -714,9 +765,12 @@ class MapChecker {
           info.values &&
           !info.values.some((x) => x.toLowerCase() === v.toLowerCase())
         ) {
+          const inactive = info.inactiveValues?.some(
+            (x) => x.toLowerCase() === v.toLowerCase()
+          );
           this.problem(
             segments,
-            `${show(v)} is not a value of ${describe}: ${listing(info.values)}${suggest(v, info.values)}`
+            `${show(v)} is not ${inactive ? "an active" : "a"} value of ${describe}: ${listing(info.values)}${suggest(v, info.values)}${valuesSource(info)}`
           );
         }
         return;
@@ -737,26 +791,43 @@ function supportedType(info: FieldInfo): FieldType | undefined {
     : undefined;
 }
 
+type StageRole = "open" | "won" | "lost";
+
 /** The stage names of a process (open stages, won, lost) with their JSON paths. */
 function stageNamesOf(
   process: Record<string, unknown>,
   pSeg: Segment[]
-): { value: unknown; segments: Segment[] }[] {
-  const out: { value: unknown; segments: Segment[] }[] = [];
+): { value: unknown; segments: Segment[]; role: StageRole }[] {
+  const out: { value: unknown; segments: Segment[]; role: StageRole }[] = [];
   if (Array.isArray(process.stages)) {
     process.stages.forEach((s, i) => {
       if (isRecord(s)) {
-        out.push({ value: s.name, segments: [...pSeg, "stages", i, "name"] });
+        out.push({
+          value: s.name,
+          segments: [...pSeg, "stages", i, "name"],
+          role: "open"
+        });
       }
     });
   }
-  for (const key of ["won", "lost"]) {
+  for (const key of ["won", "lost"] as const) {
     const s = process[key];
     if (isRecord(s)) {
-      out.push({ value: s.name, segments: [...pSeg, key, "name"] });
+      out.push({ value: s.name, segments: [...pSeg, key, "name"], role: key });
     }
   }
   return out;
+}
+
+/** " (values: FILE)": where a picklist's values were read. */
+function valuesSource(info: FieldInfo | undefined): string {
+  return info?.valuesFile ? ` (values: ${info.valuesFile})` : "";
+}
+
+/** FILE:LINE of a value in the file its values come from (FILE alone when the line is unknown). */
+function valueAt(info: FieldInfo, value: string): string {
+  const line = info.valueLines?.[value];
+  return `${info.valuesFile ?? "the field catalogue"}${line ? `:${line}` : ""}`;
 }
 
 /** Every criterion list of a process with its JSON path. */

@@ -193,7 +193,7 @@ describe("broken maps: each is rejected with its file and JSON path", () => {
     ],
     "duplicate-id": [
       "$.processes[0].stages[2].exit[0].id",
-      'criterion id "amount_positive" is already used at $.processes[0].stages[0].exit[0].id'
+      'criterion id "amount_positive" is already used at $.processes[0].stages[0].exit[0].id (line 13)'
     ],
     "duplicate-id-across-processes": [
       "$.processes[1].lost.entry[0].id",
@@ -298,6 +298,18 @@ describe("broken maps: each is rejected with its file and JSON path", () => {
     "unknown-stage": [
       "$.processes[0].stages[1].name",
       '"Discovery" is not a value of Opportunity.StageName'
+    ],
+    "duplicate-id-case": [
+      "$.processes[0].stages[2].exit[0].id",
+      'criterion id "Amount_Positive" differs only in case from "amount_positive" at $.processes[0].stages[0].exit[0].id (line 13); Salesforce API names ignore case'
+    ],
+    "won-stage-open": [
+      "$.processes[0].won.name",
+      'the map makes "Negotiation/Review" the won stage, but it is open (closed=false) in scripts/metadata/standard-fields.json'
+    ],
+    "lost-stage-open": [
+      "$.processes[0].lost.name",
+      'the map makes "Perception Analysis" the lost stage, but it is open (closed=false) in scripts/metadata/standard-fields.json'
     ]
   };
 
@@ -430,18 +442,21 @@ describe("several problems at once", () => {
     expect(result.status).toBe(1);
     expect(result.stdout).toBe("");
     const lines = result.stderr.split("\n").filter((l) => l.startsWith(file));
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(
       /^[^:]+:\d+: \$\.processes\[0\]\.stages\[0\]\.targetDays: must be >= 1$/
     );
     expect(lines[1]).toMatch(
-      /^[^:]+:\d+: \$\.processes\[0\]\.lost\.name: stage "Closed Lost" appears twice in process "Standard Sales" \(also at \$\.processes\[0\]\.won\.name\)$/
+      /^[^:]+:\d+: \$\.processes\[0\]\.won\.name: the map makes "Closed Lost" the won stage, but it is closed and not won \(won=false\) in scripts\/metadata\/standard-fields\.json/
     );
     expect(lines[2]).toMatch(
+      /^[^:]+:\d+: \$\.processes\[0\]\.lost\.name: stage "Closed Lost" appears twice in process "Standard Sales" \(also at \$\.processes\[0\]\.won\.name\)$/
+    );
+    expect(lines[3]).toMatch(
       /^[^:]+:\d+: \$\.processes\[1\]\.stages\[0\]\.exit\[0\]\.operator: isTrue does not fit Opportunity\.Amount \(Currency\)/
     );
     expect(result.stderr).toContain(
-      "3 problems: the process map is not valid."
+      "4 problems: the process map is not valid."
     );
   });
 

@@ -131,7 +131,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     files = await buildGenerated({
       loaded,
-      configLabel: configLabel(configFile)
+      configLabel: configLabel(configFile, loaded.projectDir)
     });
   } catch (error) {
     if (error instanceof GenerationError) {
