@@ -174,9 +174,17 @@ const cases: Case[] = [
     expected: blocked(["primary_contact", "discovery_call"])
   },
   {
-    name: "insert at a later stage with everything met",
-    record: complete(null, "Proposal/Price Quote"),
-    expected: ok
+    name: "insert at a later stage with every field met: its related criteria still block (no related record exists yet)",
+    record: move(null, "Proposal/Price Quote", COMPLETE),
+    expected: blocked(
+      [
+        "primary_contact",
+        "discovery_call",
+        "decision_maker",
+        "solution_meeting"
+      ],
+      ["exec_sponsor"]
+    )
   },
   {
     name: "insert at Closed Won: everything",
@@ -188,8 +196,24 @@ const cases: Case[] = [
     ])
   },
   {
-    name: "insert at Closed Won with everything met",
-    record: complete(null, "Closed Won"),
+    name: "insert at Closed Won with every field met: only the related criteria block",
+    record: move(null, "Closed Won", COMPLETE),
+    expected: blocked(
+      [
+        "primary_contact",
+        "discovery_call",
+        "decision_maker",
+        "solution_meeting",
+        "proposal_attached"
+      ],
+      ["exec_sponsor", "contract_attached", "products_added"]
+    )
+  },
+  {
+    name: "insert at a later stage with the bypass: allowed",
+    record: move(null, "Closed Won", COMPLETE, {
+      permissions: ["Bypass_Stage_Gates"]
+    }),
     expected: ok
   },
   // Reopen, unknown stages, backward, lost
@@ -606,12 +630,37 @@ describe("records file", () => {
         {
           ...valid,
           id: 2,
+          before: { StageName: "Prospecting" },
           recordType: "Enterprise",
           related: { Task: [{ Status: "Completed" }] },
           permissions: []
-        }
+        },
+        // An insert may say it has no related records.
+        { ...valid, id: 3, related: { Task: [] } }
       ])
     ).toEqual([]);
+  });
+
+  it("refuses related records for an insert, naming the save and the JSON path (no related record can exist yet)", () => {
+    expect(
+      read([
+        {
+          ...valid,
+          before: { StageName: "Prospecting" },
+          related: { Task: [{ Status: "Completed" }] }
+        },
+        {
+          ...valid,
+          id: "new-deal",
+          related: {
+            Task: [],
+            OpportunityContactRole: [{ IsPrimary: true }]
+          }
+        }
+      ])
+    ).toEqual([
+      'R.json: $[1].related.OpportunityContactRole: save "new-deal" is an insert ("before": null): no related record can exist yet, so OpportunityContactRole rows cannot be given (the org counts 0 related records on insert)'
+    ]);
   });
 
   it.each([

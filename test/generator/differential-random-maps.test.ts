@@ -14,7 +14,14 @@ import type {
   Scalar,
   StageGateMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { flowGates } from "../../scripts/gates/generate/flow";
+import { validationRuleSpecs } from "../../scripts/gates/generate/validation-rules";
 import type { LoadedMap } from "../../scripts/gates/load";
+import {
+  GeneratedFlow,
+  coreFlowVerdict,
+  relatedArbitrary
+} from "./flow-support";
 import { SYNTHETIC_FIELDS } from "./synthetic-map";
 import {
   loadedFromMap,
@@ -205,5 +212,81 @@ describe("generated validation rules agree with the core (generated maps)", () =
       { seed: 777, numRuns: 1000 }
     );
     expect(blocked).toBeGreaterThan(100);
+  });
+});
+
+/** The generated maps with field criteria in the flow (line breaks, which a flow formula cannot hold, become spaces). */
+const flowMaps = fc
+  .sample(mapSpec, { seed: 4242, numRuns: MAP_COUNT })
+  .map((spec) => {
+    const map = JSON.parse(
+      JSON.stringify(buildMap(spec), (_key, v: unknown) =>
+        typeof v === "string" ? v.replace(/[\r\n]+/g, " ") : v
+      )
+    ) as StageGateMap;
+    return loadedFromMap({ ...map, fieldCriteriaIn: "flow" }, SYNTHETIC_FIELDS);
+  })
+  .filter((loaded) => flowGates(loaded).length > 0)
+  .map((loaded) => ({
+    loaded,
+    flow: new GeneratedFlow(loaded),
+    saves: saveArbitrary(loaded, { recordTypes: ["Partner"] }),
+    related: relatedArbitrary(loaded)
+  }));
+
+describe("the generated flow agrees with the core (generated maps, fieldCriteriaIn flow)", () => {
+  test("the maps vary and none writes a validation rule", () => {
+    expect(flowMaps.length).toBeGreaterThan(MAP_COUNT / 2);
+    expect(
+      flowMaps.every((m) => validationRuleSpecs(m.loaded, "x").length === 0)
+    ).toBe(true);
+    expect(flowMaps.some((m) => m.flow.gates.some((g) => g.related))).toBe(
+      true
+    );
+  });
+
+  test("the flow blocks ⇔ the core blocks, with the core's message (1,000 generated map × save pairs)", () => {
+    let blocked = 0;
+    fc.assert(
+      fc.property(
+        fc
+          .nat({ max: flowMaps.length - 1 })
+          .chain((i) =>
+            fc
+              .tuple(flowMaps[i].saves, flowMaps[i].related)
+              .map(([save, related]) => ({ i, save, related }))
+          ),
+        ({ i, save, related }) => {
+          const { loaded, flow } = flowMaps[i];
+          const got = flow.verdict(save, related);
+          const expected = coreFlowVerdict(loaded, save, related);
+          expect(got.blocking).toEqual(expected.blocking);
+          expect(got.message).toBe(expected.message);
+          expect(got.message.length).toBeLessThanOrEqual(255);
+          blocked += expected.blocking.length > 0 ? 1 : 0;
+        }
+      ),
+      { seed: 778, numRuns: 1000 }
+    );
+    expect(blocked).toBeGreaterThan(100);
+  });
+
+  test("worst case of every map: each process's move from its first stage to won with no related record", () => {
+    for (const { loaded, flow } of flowMaps) {
+      for (const p of loaded.runtime.processes) {
+        const save: Save = {
+          recordType: p.recordTypes[0] ?? null,
+          before: { StageName: p.stages[0].name },
+          after: { StageName: p.won.name },
+          permissions: [],
+          today: "2025-06-15"
+        };
+        const got = flow.verdict(save, {});
+        const expected = coreFlowVerdict(loaded, save, {});
+        expect(got.blocking).toEqual(expected.blocking);
+        expect(got.message).toBe(expected.message);
+        expect(got.message.length).toBeLessThanOrEqual(255);
+      }
+    }
   });
 });

@@ -2,10 +2,17 @@
  * A small interpreter for the generated record-triggered flow, enough to run
  * it offline against a save and the opportunity's related records: start
  * filter formula, formula resources (evaluated by formulon through the
- * harness), variables, Decisions, Get Records (a model of SOQL equality
- * filters: text case-insensitive, IsNull for blank), Assignments (Assign,
- * AssignCount) and the Custom Error element. It throws on anything else, so a
- * flow that uses more than it models fails the tests instead of passing them.
+ * harness, including fields of record variables and $Flow.FaultMessage),
+ * variables (Number, String, SObject), Decisions, Get Records (a model of SOQL
+ * equality filters: text case-insensitive, IsNull for blank; a query can be
+ * made to fail, which takes the fault connector), Loops, Assignments (Assign,
+ * Add, AssignCount) and Custom Error elements. It throws on anything else, so
+ * a flow that uses more than it models fails the tests instead of passing them.
+ *
+ * runBatch models Salesforce's bulkification of a save of many records: the
+ * interviews advance together, and all interviews waiting at the same Get
+ * Records element in the same round share one SOQL query; interviews waiting
+ * at different elements cost one query per element.
  */
 import { XMLParser } from "fast-xml-parser";
 import type {
@@ -190,12 +197,32 @@ export interface FlowSave {
 export interface FlowRun {
   /** False when the start element's entry condition did not hold. */
   entered: boolean;
-  /** The Custom Error element's message, when it ran. */
+  /** The message of the Custom Error element that ran (undefined when none ran). */
   error?: string;
+  /** The Custom Error element that ran. */
+  errorElement?: string;
   /** Get Records elements run, in order. */
   queries: string[];
   /** Every element visited, in order. */
   path: string[];
+  /** Rows the interview's Get Records elements returned. */
+  rowsFetched?: number;
+}
+
+export interface RunOptions {
+  /** Objects whose Get Records fails (the fault connector runs) with this fault message. */
+  failingQueries?: Record<string, string>;
+}
+
+/** What a batch of interviews cost, as Salesforce counts it. */
+export interface BatchRun {
+  runs: FlowRun[];
+  /** SOQL queries: one per Get Records element per round in which interviews wait at it. */
+  soqlQueries: number;
+  /** Rows the queries returned (every row of every interview's lookups). */
+  rows: number;
+  /** Rounds of the batch that ran at least one query. */
+  queryRounds: number;
 }
 
 const FLOW_DATA_TYPES: Record<string, FieldType> = {
@@ -206,6 +233,8 @@ const FLOW_DATA_TYPES: Record<string, FieldType> = {
 
 export const RECORD_ID = "006000000000001AAA";
 
+type Step = { lookup: string };
+
 export class FlowModel {
   readonly flow: Xml;
   private readonly formulas = new Map<
@@ -214,15 +243,18 @@ export class FlowModel {
   >();
   private readonly variables = new Map<
     string,
-    { dataType: string; initial: unknown }
+    { dataType: string; initial: unknown; objectType?: string }
   >();
   private readonly elements = new Map<string, { type: string; element: Xml }>();
   private readonly prepared = new Map<string, PreparedFormula>();
   private readonly cache: ValueCache = new Map();
+  /** Formula identifiers standing for a record variable's field: identifier → [variable, field]. */
+  private readonly recordFields = new Map<string, [string, string]>();
 
   constructor(
     xml: string,
-    private readonly fieldTypes: HarnessFieldTypes
+    private readonly fieldTypes: HarnessFieldTypes,
+    private readonly relatedFieldTypes: Record<string, HarnessFieldTypes> = {}
   ) {
     this.flow = parseFlowXml(xml);
     for (const f of list(this.flow.formulas)) {
@@ -239,7 +271,11 @@ export class FlowModel {
           : value.kind === "numberValue"
             ? Number(value.value)
             : value.value;
-      this.variables.set(text(v.name), { dataType: text(v.dataType), initial });
+      this.variables.set(text(v.name), {
+        dataType: text(v.dataType),
+        initial,
+        objectType: v.objectType === undefined ? undefined : text(v.objectType)
+      });
     }
     for (const type of [
       "assignments",
@@ -264,7 +300,11 @@ export class FlowModel {
       .map(([name]) => name);
   }
 
-  /** Targets of an element's connectors (normal, default, rules, fault). */
+  element(name: string): Xml | undefined {
+    return this.elements.get(name)?.element;
+  }
+
+  /** Targets of an element's connectors (normal, default, rules, fault, loop). */
   targets(name: string): string[] {
     const entry = this.elements.get(name);
     if (!entry) {
@@ -301,6 +341,8 @@ export class FlowModel {
         const end = expression.indexOf("}", i);
         const ref = expression.slice(i + 2, end);
         i = end + 1;
+        const dotted =
+          /^([A-Za-z][A-Za-z0-9_]*)\.([A-Za-z][A-Za-z0-9_]*)$/.exec(ref);
         if (ref === "$Record.RecordType.DeveloperName") {
           out += "RecordType.DeveloperName";
         } else if (ref.startsWith("$Record.")) {
@@ -309,6 +351,22 @@ export class FlowModel {
           out += `FlowPrior_${ref.slice("$Record__Prior.".length)}`;
         } else if (ref.startsWith("$Permission.")) {
           out += ref;
+        } else if (ref === "$Flow.FaultMessage") {
+          out += "FlowFaultMessage";
+        } else if (
+          dotted &&
+          this.variables.get(dotted[1])?.dataType === "SObject"
+        ) {
+          const id = `FlowRec${this.recordFields.size}_${dotted[2]}`;
+          const existing = [...this.recordFields].find(
+            ([, [v, f]]) => v === dotted[1] && f === dotted[2]
+          );
+          if (existing) {
+            out += existing[0];
+          } else {
+            this.recordFields.set(id, [dotted[1], dotted[2]]);
+            out += id;
+          }
         } else if (/^[A-Za-z][A-Za-z0-9_]*$/.test(ref)) {
           out += `FlowVar_${ref}`;
         } else {
@@ -322,7 +380,82 @@ export class FlowModel {
     return out;
   }
 
-  run(save: FlowSave, related: Record<string, Xml[]>): FlowRun {
+  /** The harness type of a record variable's field. */
+  private recordFieldType(variable: string, field: string): FieldType {
+    const object = this.variables.get(variable)?.objectType ?? "";
+    const type = this.relatedFieldTypes[object]?.[field];
+    if (!type) {
+      throw new Error(
+        `no field type for ${object}.${field} (record variable ${variable})`
+      );
+    }
+    return type;
+  }
+
+  /** Runs one interview to its end. */
+  run(
+    save: FlowSave,
+    related: Record<string, Xml[]>,
+    options: RunOptions = {}
+  ): FlowRun {
+    const interview = this.interview(save, related, options);
+    for (;;) {
+      const step = interview.next();
+      if (step.done) {
+        return step.value;
+      }
+    }
+  }
+
+  /**
+   * Runs one interview per save, together, as Salesforce runs the interviews
+   * of one DML operation (up to 200 records), and counts the SOQL queries.
+   */
+  runBatch(
+    items: { save: FlowSave; related: Record<string, Xml[]> }[],
+    options: RunOptions = {}
+  ): BatchRun {
+    const interviews = items.map((item) =>
+      this.interview(item.save, item.related, options)
+    );
+    const runs: FlowRun[] = new Array(items.length);
+    let waiting = interviews.map((it, i) => ({ i, step: it.next() }));
+    let soqlQueries = 0;
+    let queryRounds = 0;
+    let rows = 0;
+    while (waiting.length > 0) {
+      const next: typeof waiting = [];
+      const elementsThisRound = new Set<string>();
+      for (const { i, step } of waiting) {
+        if (step.done) {
+          runs[i] = step.value;
+          continue;
+        }
+        elementsThisRound.add(step.value.lookup);
+      }
+      if (elementsThisRound.size > 0) {
+        queryRounds += 1;
+        soqlQueries += elementsThisRound.size;
+      }
+      for (const { i, step } of waiting) {
+        if (!step.done) {
+          next.push({ i, step: interviews[i].next() });
+        }
+      }
+      waiting = next;
+    }
+    for (const run of runs) {
+      rows += run.rowsFetched ?? 0;
+    }
+    return { runs, soqlQueries, rows, queryRounds };
+  }
+
+  /** One interview; yields before each Get Records element runs (the point where Salesforce batches interviews). */
+  *interview(
+    save: FlowSave,
+    related: Record<string, Xml[]>,
+    options: RunOptions = {}
+  ): Generator<Step, FlowRun, void> {
     const isNew = save.before === null;
     const state = new Map<string, unknown>();
     for (const [name, v] of this.variables) {
@@ -330,18 +463,44 @@ export class FlowModel {
     }
     const formulaValues = new Map<string, unknown>();
     const lookups = new Map<string, Xml[]>();
+    const loopPositions = new Map<string, number>();
+    let faultMessage = "";
+    let rowsFetched = 0;
 
     const types: Record<string, FieldType> = {
       ...this.fieldTypes,
       FlowPrior_Id: "Id",
-      FlowPrior_StageName: "Picklist"
+      FlowPrior_StageName: "Picklist",
+      FlowFaultMessage: "Text"
+    };
+    const typeOfIdentifier = (id: string): FieldType | undefined => {
+      if (id.startsWith("FlowVar_")) {
+        const name = id.slice("FlowVar_".length);
+        const dataType =
+          this.formulas.get(name)?.dataType ??
+          this.variables.get(name)?.dataType ??
+          "";
+        return FLOW_DATA_TYPES[dataType];
+      }
+      const field = this.recordFields.get(id);
+      if (field) {
+        return this.recordFieldType(field[0], field[1]);
+      }
+      return types[id];
     };
     const evaluate = (expression: string): unknown => {
       const converted = this.convert(expression);
       let prepared = this.prepared.get(converted);
+      const typeMap: Record<string, FieldType> = { ...types };
       if (!prepared) {
-        prepared = prepareFormula(converted, {
+        const extract = prepareFormula(converted, {
           ...types,
+          ...Object.fromEntries(
+            [...this.recordFields.keys()].map((id) => [
+              id,
+              typeOfIdentifier(id) as FieldType
+            ])
+          ),
           ...Object.fromEntries(
             [...this.formulas].map(([n, f]) => [
               `FlowVar_${n}`,
@@ -349,33 +508,37 @@ export class FlowModel {
             ])
           ),
           ...Object.fromEntries(
-            [...this.variables].map(([n, v]) => [
-              `FlowVar_${n}`,
-              FLOW_DATA_TYPES[v.dataType]
-            ])
+            [...this.variables]
+              .filter(([, v]) => FLOW_DATA_TYPES[v.dataType] !== undefined)
+              .map(([n, v]) => [`FlowVar_${n}`, FLOW_DATA_TYPES[v.dataType]])
           )
         });
+        prepared = extract;
         this.prepared.set(converted, prepared);
       }
       const values: FieldValues = {
         ...save.after,
         FlowPrior_Id: isNew ? null : RECORD_ID,
-        FlowPrior_StageName: save.before?.StageName ?? null
+        FlowPrior_StageName: save.before?.StageName ?? null,
+        FlowFaultMessage: faultMessage
       };
       for (const id of prepared.identifiers) {
         if (id.startsWith("FlowVar_")) {
           values[id] = valueOf(id.slice("FlowVar_".length));
         }
-      }
-      const typeMap: Record<string, FieldType> = { ...types };
-      for (const id of prepared.identifiers) {
-        if (id.startsWith("FlowVar_")) {
-          const name = id.slice("FlowVar_".length);
-          const dataType =
-            this.formulas.get(name)?.dataType ??
-            this.variables.get(name)?.dataType ??
-            "";
-          typeMap[id] = FLOW_DATA_TYPES[dataType];
+        const field = this.recordFields.get(id);
+        if (field) {
+          const record = state.get(field[0]) as Xml | null;
+          if (!record) {
+            throw new Error(
+              `${field[0]}.${field[1]} read while ${field[0]} holds no record`
+            );
+          }
+          values[id] = record[field[1]] ?? null;
+        }
+        const type = typeOfIdentifier(id);
+        if (type) {
+          typeMap[id] = type;
         }
       }
       return evaluatePreparedValue(
@@ -416,6 +579,53 @@ export class FlowModel {
       // Formulas are evaluated when referenced: drop the ones computed before this change.
       formulaValues.clear();
     };
+    const literalValue = (v: unknown): unknown => {
+      const { kind, value } = literalOf(v);
+      switch (kind) {
+        case "elementReference":
+          return valueOf(value);
+        case "numberValue":
+          return Number(value);
+        case "stringValue":
+          return value;
+        case "booleanValue":
+          return value === "true";
+        default:
+          throw new Error(`value ${kind} is not modelled`);
+      }
+    };
+    const compare = (c: Xml): boolean => {
+      const left = valueOf(text(c.leftValueReference));
+      const right = literalOf(c.rightValue);
+      const r =
+        right.kind === "booleanValue"
+          ? right.value === "true"
+          : right.kind === "numberValue"
+            ? Number(right.value)
+            : right.kind === "elementReference"
+              ? valueOf(right.value)
+              : right.value;
+      const number = (x: unknown): number => {
+        if (x === null || x === undefined || x === "") {
+          throw new Error(`number comparison with a blank value`);
+        }
+        return Number(x);
+      };
+      switch (text(c.operator)) {
+        case "EqualTo":
+          return typeof r === "number" ? number(left) === r : left === r;
+        case "LessThan":
+          return number(left) < number(r);
+        case "LessThanOrEqualTo":
+          return number(left) <= number(r);
+        case "GreaterThan":
+          return number(left) > number(r);
+        case "IsBlank":
+          return isBlank(left) === (r === true);
+        default:
+          throw new Error(`operator ${text(c.operator)} is not modelled`);
+      }
+    };
 
     const start = this.flow.start as Xml;
     const entered = evaluate(text(start.filterFormula)) === true;
@@ -426,7 +636,7 @@ export class FlowModel {
     let current = text((start.connector as Xml | undefined)?.targetReference);
     let steps = 0;
     while (current) {
-      if (++steps > 10000) {
+      if (++steps > 200000) {
         throw new Error("the flow does not terminate");
       }
       result.path.push(current);
@@ -435,78 +645,119 @@ export class FlowModel {
         throw new Error(`connector to unknown element ${current}`);
       }
       const e = entry.element;
+      const target = (c: unknown): string =>
+        text((c as Xml | undefined)?.targetReference);
       let next = "";
       switch (entry.type) {
         case "decisions": {
-          next = text((e.defaultConnector as Xml | undefined)?.targetReference);
+          next = target(e.defaultConnector);
           for (const rule of list(e.rules)) {
             if (text(rule.conditionLogic) !== "and") {
               throw new Error(
                 `condition logic ${text(rule.conditionLogic)} is not modelled`
               );
             }
-            const holds = list(rule.conditions).every((c) => {
-              const left = valueOf(text(c.leftValueReference));
-              const right = literalOf(c.rightValue);
-              switch (text(c.operator)) {
-                case "EqualTo":
-                  return right.kind === "booleanValue"
-                    ? left === (right.value === "true")
-                    : Number(left) === Number(right.value);
-                case "LessThan":
-                  return Number(left) < Number(right.value);
-                case "IsBlank":
-                  return isBlank(left) === (right.value === "true");
-                default:
-                  throw new Error(
-                    `operator ${text(c.operator)} is not modelled`
-                  );
-              }
-            });
-            if (holds) {
-              next = text((rule.connector as Xml | undefined)?.targetReference);
+            if (list(rule.conditions).every(compare)) {
+              next = target(rule.connector);
               break;
             }
           }
           break;
         }
         case "recordLookups": {
+          yield { lookup: current };
           result.queries.push(current);
+          const object = text(e.object);
+          const failure = options.failingQueries?.[object];
+          if (failure !== undefined) {
+            faultMessage = failure;
+            formulaValues.clear();
+            next = target(e.faultConnector);
+            if (!next) {
+              throw new Error(`${current} failed and has no fault connector`);
+            }
+            break;
+          }
           const recordId = isNew ? null : RECORD_ID;
           const filters = list(e.filters);
           const logic = text(e.filterLogic) || "and";
-          const rows = (related[text(e.object)] ?? []).filter((r) =>
-            evaluateFilterLogic(
-              logic,
-              filters.map((f) => filterMatches(r, f, recordId))
+          const queried = new Set(list(e.queriedFields).map(text));
+          const rows = (related[object] ?? [])
+            .filter((r) =>
+              evaluateFilterLogic(
+                logic,
+                filters.map((f) => filterMatches(r, f, recordId))
+              )
             )
-          );
+            // Only the queried fields come back, as from SOQL.
+            .map((r) =>
+              Object.fromEntries(
+                Object.entries(r).filter(([field]) => queried.has(field))
+              )
+            );
+          rowsFetched += rows.length;
           lookups.set(current, rows);
-          next = text((e.connector as Xml | undefined)?.targetReference);
+          next = target(e.connector);
+          break;
+        }
+        case "loops": {
+          const collection = text(e.collectionReference);
+          const rows = lookups.get(collection);
+          if (!rows) {
+            throw new Error(
+              `${current} loops over ${collection}, which did not run`
+            );
+          }
+          if (text(e.iterationOrder) !== "Asc") {
+            throw new Error(
+              `iteration order ${text(e.iterationOrder)} is not modelled`
+            );
+          }
+          const position = loopPositions.get(current) ?? 0;
+          if (position < rows.length) {
+            loopPositions.set(current, position + 1);
+            setVariable(text(e.assignNextValueToReference), rows[position]);
+            next = target(e.nextValueConnector);
+          } else {
+            loopPositions.delete(current);
+            next = target(e.noMoreValuesConnector);
+          }
           break;
         }
         case "assignments": {
           for (const item of list(e.assignmentItems)) {
-            const target = text(item.assignToReference);
-            const { kind, value } = literalOf(item.value);
-            if (kind !== "elementReference") {
-              throw new Error(`assignment value ${kind} is not modelled`);
-            }
-            if (text(item.operator) === "AssignCount") {
+            const targetName = text(item.assignToReference);
+            const operator = text(item.operator);
+            if (operator === "AssignCount") {
+              const { value } = literalOf(item.value);
               const rows = lookups.get(value);
               if (!rows) {
                 throw new Error(`AssignCount of ${value}, which did not run`);
               }
-              setVariable(target, rows.length);
-            } else if (text(item.operator) === "Assign") {
-              setVariable(target, valueOf(value));
+              setVariable(targetName, rows.length);
+            } else if (operator === "Assign") {
+              setVariable(targetName, literalValue(item.value));
+            } else if (operator === "Add") {
+              const before = valueOf(targetName);
+              const add = literalValue(item.value);
+              const dataType = this.variables.get(targetName)?.dataType;
+              if (dataType === "Number") {
+                setVariable(targetName, Number(before ?? 0) + Number(add));
+              } else if (dataType === "String") {
+                setVariable(
+                  targetName,
+                  `${isBlank(before) ? "" : String(before)}${String(add)}`
+                );
+              } else {
+                throw new Error(`Add to a ${String(dataType)} is not modelled`);
+              }
             } else {
               throw new Error(
-                `assignment operator ${text(item.operator)} is not modelled`
+                `assignment operator ${operator} is not modelled`
               );
             }
           }
-          next = text((e.connector as Xml | undefined)?.targetReference);
+          next = target(e.connector);
           break;
         }
         case "customErrors": {
@@ -519,8 +770,12 @@ export class FlowModel {
               }
             )
           );
+          if (result.error !== undefined) {
+            throw new Error(`a second Custom Error ran: ${current}`);
+          }
           result.error = messages.join("\n");
-          next = text((e.connector as Xml | undefined)?.targetReference);
+          result.errorElement = current;
+          next = target(e.connector);
           break;
         }
         default:
@@ -528,6 +783,6 @@ export class FlowModel {
       }
       current = next;
     }
-    return result;
+    return { ...result, rowsFetched };
   }
 }

@@ -31,6 +31,7 @@ import {
   type TermCache
 } from "../../scripts/gates/formula/formulon-harness";
 import { validationRuleFormulas } from "../../scripts/gates/generate/validation-rules";
+import { loadFieldCatalogue } from "../../scripts/gates/fields";
 import type {
   FieldCatalogue,
   FieldInfo,
@@ -104,12 +105,26 @@ export function snapshotDir(dir: string): Map<string, string> {
 // In-memory maps
 // ---------------------------------------------------------------------------
 
-/** A LoadedMap for a map built in a test, with its own Opportunity field catalogue. */
+let relatedCatalogue: FieldCatalogue | undefined;
+
+/** The project's catalogue of the related objects (contact roles, activities, files, products). */
+function relatedObjectFields(): FieldCatalogue {
+  if (!relatedCatalogue) {
+    const all = loadFieldCatalogue(REPO);
+    relatedCatalogue = Object.fromEntries(
+      Object.entries(all).filter(([object]) => object !== "Opportunity")
+    );
+  }
+  return relatedCatalogue;
+}
+
+/** A LoadedMap for a map built in a test, with its own Opportunity field catalogue (related objects: the project's). */
 export function loadedFromMap(
   map: StageGateMap,
   opportunityFields: Record<string, FieldInfo>
 ): LoadedMap {
   const fields: FieldCatalogue = {
+    ...relatedObjectFields(),
     Opportunity: { StageName: { type: "Picklist" }, ...opportunityFields }
   };
   const runtime = toRuntimeMap(
@@ -117,6 +132,24 @@ export function loadedFromMap(
     (f) => fields.Opportunity[f]?.type as FieldType | undefined
   );
   return { file: "(test)", map, runtime, fields };
+}
+
+/** Field types of the related objects, for the flow interpreter's record variables. */
+export function relatedFieldTypes(
+  loaded: LoadedMap
+): Record<string, HarnessFieldTypes> {
+  const out: Record<string, HarnessFieldTypes> = {};
+  for (const [object, fields] of Object.entries(loaded.fields)) {
+    if (object !== "Opportunity") {
+      out[object] = Object.fromEntries(
+        Object.entries(fields).map(([name, info]) => [
+          name,
+          info.type as FieldType
+        ])
+      );
+    }
+  }
+  return out;
 }
 
 export function harnessFieldTypes(loaded: LoadedMap): HarnessFieldTypes {

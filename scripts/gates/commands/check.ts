@@ -249,6 +249,13 @@ export function readRecords(
       }
     }
     for (const [object, list] of Object.entries(r.related ?? {})) {
+      if (r.before === null && (list ?? []).length > 0) {
+        // As in the org: the record is being created, so nothing can point at it yet.
+        add(
+          [i, "related", object],
+          `save ${JSON.stringify(r.id)} is an insert ("before": null): no related record can exist yet, so ${object} rows cannot be given (the org counts 0 related records on insert)`
+        );
+      }
       (list ?? []).forEach((rec, j) => {
         for (const [field, v] of Object.entries(rec)) {
           const problem = fieldValueProblem(object, field, v, fields);
@@ -273,7 +280,8 @@ export function checkRecords(
       recordType: r.recordType ?? null,
       before: r.before,
       after: r.after,
-      counts: countRelated(runtime, r.related ?? {}),
+      // On insert no related record can exist yet (readRecords refuses rows for one).
+      counts: countRelated(runtime, r.before === null ? {} : (r.related ?? {})),
       permissions: r.permissions ?? [],
       today
     });

@@ -31,6 +31,7 @@ import {
   type RelatedObject,
   type Scalar
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { flowQueriesPerSave } from "./flow";
 import { GenerationError } from "./formula";
 import { lineCommentHeader, xmlHeaderComment } from "./names";
 import type { FieldCatalogue, FieldInfo } from "../fields";
@@ -208,7 +209,8 @@ function rowsNote(q: ObjectQuery): string {
 function classSource(
   configLabel: string,
   criteria: RelatedCriterion[],
-  catalogue: FieldCatalogue
+  catalogue: FieldCatalogue,
+  queriesPerSave: number
 ): string {
   const queries = queriesOf(criteria, catalogue);
   const entries = criteria.map(criterionEntry);
@@ -254,6 +256,13 @@ function classSource(
     "  /** Alias of the record count in every row of countsOf. */",
     `  public static final String COUNT_ALIAS = ${apexString(COUNT_ALIAS)};`,
     "",
+    "  /**",
+    "   * SOQL queries the generated flow Stage_Gate_Related_Criteria costs per save of up to 200",
+    "   * opportunities: one bulkified Get Records per related object its criteria use (a process",
+    "   * chosen by record type may add the platform's lookup of $Record.RecordType, see the README).",
+    "   */",
+    `  public static final Integer FLOW_QUERIES_PER_SAVE = ${queriesPerSave};`,
+    "",
     "  /** Every related-record criterion of the map by id (off criteria excluded). */",
     `  public static final Map<String, Criterion> CRITERIA = ${criteriaMap};`,
     "",
@@ -291,7 +300,12 @@ export const emitApex: Emitter = (ctx) => {
   return [
     {
       path: APEX_CLASS_PATH,
-      content: classSource(ctx.configLabel, criteria, ctx.loaded.fields)
+      content: classSource(
+        ctx.configLabel,
+        criteria,
+        ctx.loaded.fields,
+        flowQueriesPerSave(ctx.loaded)
+      )
     },
     {
       path: `${APEX_CLASS_PATH}-meta.xml`,

@@ -1,26 +1,54 @@
 /**
  * The record-triggered flow that enforces related-record criteria (contact
- * roles, tasks, events, files, products), which validation rules cannot see:
+ * roles, tasks, events, files, products), which validation rules cannot see,
+ * and, with `"fieldCriteriaIn": "flow"`, the field criteria too:
  * flows/Stage_Gate_Related_Criteria.flow-meta.xml.
  *
  * Before-save, on create and update of Opportunity, entered only when the
- * record is new or its stage changed. For each enforced related criterion, in
- * map order: a Decision "required and not bypassed" → Get Records (parent
- * lookup = $Record.Id plus the criterion's `where`) → Assignment (count) →
- * Decision "count < minCount" → Assignment (append criterionMessage); a failed
- * query takes the fault path to the same Assignment (fail closed). At the
- * end one Custom Error element shows the collected messages, one per line, in
- * the core's blockedMessage order. There is no Loop: Salesforce bulkifies each
- * Get Records element across the interviews of a batch (one query per element
- * for up to 200 records). On insert a before-save $Record has no Id yet and no
- * related record can exist, so the count is 0 without a query.
+ * record is new or its stage changed. Three phases, each on one path that
+ * every interview of a batch takes:
+ *
+ * 1. Query: one Decision "does this save need related records?" (an existing
+ *    record and some related criterion required), then one Get Records per
+ *    related object in sequence on that same path, each filtered to the
+ *    triggering record's children only (parent lookup = $Record.Id). Salesforce
+ *    bulkifies a Get Records element across the interviews that reach it
+ *    together, so a batch of up to 200 records costs at most one query per
+ *    related object (FLOW_QUERIES_PER_SAVE), whatever the number of criteria.
+ *    A failed query goes to its own Custom Error, never to a criterion's message.
+ * 2. Count, in memory: a Loop over each object's records; per criterion of that
+ *    object a Decision on a formula matching its `where` (text case-insensitive,
+ *    as SOQL compares) and an Assignment adding 1 to its count.
+ * 3. Collect, in map order: per criterion a Decision on its "unmet" formula
+ *    (Unmet_<key>: required by the move, not bypassed, and not met), then the
+ *    code is added to one message that stays within 255 characters by
+ *    construction (the core's flowBlockedMessage). One Custom Error shows it.
+ *
+ * On insert a before-save $Record has no Id yet and no related record can
+ * exist: nothing is queried and every related count is 0.
+ *
+ * Elements used, all available to before-save flows (Salesforce Help, "Before-Save
+ * Record-Triggered Flows" and the Spring '20 release note "before-save updates in
+ * flows": Assignment, Decision, Get Records and Loop; "Custom Error Element": the
+ * before-save or after-save path of a record-triggered flow, up to 255 characters).
  */
 import {
+  FLOW_MAX_CRITERIA,
+  FLOW_MESSAGE_CODE_BUDGET,
+  FLOW_MESSAGE_PREFIX,
+  FLOW_MESSAGE_SUFFIX,
+  MAX_ERROR_MESSAGE_LENGTH,
   RELATED_OBJECT_PARENT_FIELD,
   STAGE_FIELD,
   criterionMessage,
+  fieldKind,
+  flowMessageToken,
   isRelatedCriterion,
+  type FieldType,
   type RelatedCriterion,
+  type RelatedObject,
+  type RuntimeCriterion,
+  type RuntimeFieldCriterion,
   type RuntimeProcess,
   type Scalar
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
@@ -29,11 +57,15 @@ import {
   GenerationError,
   and,
   checkFormulaLength,
+  decimalLiteral,
   enforcedPlacements,
   flowFormulaString,
+  formulaDate,
+  or,
   recordTypeCondition,
   stageIndexCase,
   transitionTerms,
+  unmetCondition,
   type GatePlacement
 } from "./formula";
 import {
@@ -52,43 +84,89 @@ export const FLOW_NAME = `${GENERATED_NAME_PREFIX}Related_Criteria`;
 export const FLOW_PATH = `flows/${FLOW_NAME}.flow-meta.xml`;
 /** Position among the before-save flows on Opportunity (1-2000); explicit so the run order is stable. */
 export const FLOW_TRIGGER_ORDER = 500;
+/** Code of the message a failed related-records query shows. */
+export const QUERY_FAILED_CODE = "stage_gate_error";
+/** Opening of that message; the query's fault message follows, cut to stay within 255 characters. */
+export const QUERY_FAILED_PREFIX = `[${QUERY_FAILED_CODE}] Could not check related records: `;
 
 const RECORD = "$Record";
 const PRIOR = "$Record__Prior";
 
-interface RelatedGate {
+export type FieldCriteriaIn = "validationRules" | "flow";
+
+/** Where the map enforces its field criteria (default: validation rules). */
+export function fieldCriteriaIn(loaded: LoadedMap): FieldCriteriaIn {
+  return loaded.map.fieldCriteriaIn ?? "validationRules";
+}
+
+/** One criterion the flow enforces, with its place in the process. */
+export interface FlowGate {
   placement: GatePlacement;
-  criterion: RelatedCriterion;
-  minCount: number;
+  criterion: RuntimeCriterion;
+  /** For a related-record criterion: its object and the count it needs. */
+  related?: { criterion: RelatedCriterion; minCount: number };
   /** Sanitized, unique id segment for element names. */
   key: string;
 }
 
-/** Enforced related criteria that can block (minCount > 0), in map order. */
-export function relatedGates(loaded: LoadedMap): RelatedGate[] {
+/** Longest element-name prefix put before a gate key ("Count_Blocked_", "First_Message_"). */
+const LONGEST_KEY_PREFIX = 14;
+
+/**
+ * The criteria the flow enforces, in map order: every enforced related
+ * criterion that can block (minCount > 0), and with fieldCriteriaIn "flow"
+ * every enforced field criterion.
+ */
+export function flowGates(loaded: LoadedMap): FlowGate[] {
+  const withFields = fieldCriteriaIn(loaded) === "flow";
   const placements = enforcedPlacements(loaded.runtime).filter((p) =>
     isRelatedCriterion(p.criterion)
+      ? (p.criterion.minCount ?? 1) > 0
+      : withFields
   );
-  // Longest element prefix is "Add_Message_" / "Assign_Count_" (13 characters).
   const keys = uniqueApiNames(
     placements.map((p) => ({
       key: p.criterion.id,
       base: sanitizeSegment(p.criterion.id)
     })),
-    MAX_FLOW_NAME - 13
+    MAX_FLOW_NAME - LONGEST_KEY_PREFIX
   );
-  return placements
-    .map((placement) => {
-      const criterion = placement.criterion as RelatedCriterion;
-      const minCount = criterion.minCount ?? 1;
-      return {
-        placement,
-        criterion,
-        minCount,
-        key: keys.get(criterion.id) as string
-      };
-    })
-    .filter((g) => g.minCount > 0);
+  return placements.map((placement) => {
+    const c = placement.criterion;
+    return {
+      placement,
+      criterion: c,
+      related: isRelatedCriterion(c)
+        ? { criterion: c, minCount: c.minCount ?? 1 }
+        : undefined,
+      key: keys.get(c.id) as string
+    };
+  });
+}
+
+/** The flow's related-record criteria (map order). */
+export function relatedGates(loaded: LoadedMap): FlowGate[] {
+  return flowGates(loaded).filter((g) => g.related !== undefined);
+}
+
+/** The related objects the flow queries, one Get Records each, in order of first use. */
+export function flowRelatedObjects(loaded: LoadedMap): RelatedObject[] {
+  const out: RelatedObject[] = [];
+  for (const g of relatedGates(loaded)) {
+    const object = g.related?.criterion.related as RelatedObject;
+    if (!out.includes(object)) {
+      out.push(object);
+    }
+  }
+  return out;
+}
+
+/**
+ * SOQL queries the flow costs per save of up to 200 records (one bulkified
+ * Get Records per related object); the Apex enforcement test asserts it.
+ */
+export function flowQueriesPerSave(loaded: LoadedMap): number {
+  return flowRelatedObjects(loaded).length;
 }
 
 function ref(name: string): string {
@@ -116,12 +194,7 @@ function connector(target: string): XmlNode {
 }
 
 function value(
-  kind:
-    | "booleanValue"
-    | "numberValue"
-    | "stringValue"
-    | "elementReference"
-    | "dateValue",
+  kind: "booleanValue" | "numberValue" | "stringValue" | "elementReference",
   v: string | number | boolean
 ): XmlNode {
   return node("value", [el(kind, v)]);
@@ -132,6 +205,29 @@ function condition(left: string, operator: string, right: XmlNode): XmlNode {
     el("leftValueReference", left),
     el("operator", operator),
     { ...right, name: "rightValue" }
+  ]);
+}
+
+function isTrue(name: string): XmlNode {
+  return condition(name, "EqualTo", value("booleanValue", true));
+}
+
+function variable(
+  name: string,
+  description: string,
+  dataType: "Number" | "String" | "SObject",
+  extra: { objectType?: string; initial?: number } = {}
+): XmlNode {
+  return node("variables", [
+    el("description", description),
+    el("name", name),
+    el("dataType", dataType),
+    el("isCollection", false),
+    el("isInput", false),
+    el("isOutput", false),
+    extra.objectType !== undefined && el("objectType", extra.objectType),
+    dataType === "Number" && el("scale", 0),
+    extra.initial !== undefined && value("numberValue", extra.initial)
   ]);
 }
 
@@ -159,101 +255,134 @@ function nodeHead(
   ];
 }
 
-/** One Get Records filter value for a `where` condition. */
-function filterFor(
-  loaded: LoadedMap,
-  object: string,
-  field: string,
-  expected: Scalar,
-  criterionId: string
-): XmlNode {
-  if (expected === null) {
-    return node("filters", [
-      el("field", field),
-      el("operator", "IsNull"),
-      value("booleanValue", true)
-    ]);
-  }
-  let v: XmlNode;
-  if (typeof expected === "boolean") {
-    v = value("booleanValue", expected);
-  } else if (typeof expected === "number") {
-    if (!Number.isFinite(expected)) {
-      throw new GenerationError(
-        `criterion "${criterionId}": where.${field} is not a finite number`
-      );
-    }
-    v = value("numberValue", expected);
-  } else if (
-    loaded.fields[object]?.[field]?.type === "Date" &&
-    /^\d{4}-\d{2}-\d{2}$/.test(expected)
-  ) {
-    v = value("dateValue", expected);
-  } else {
-    v = value("stringValue", expected);
-  }
-  return node("filters", [el("field", field), el("operator", "EqualTo"), v]);
-}
-
-/** Get Records filters: parent lookup = $Record.Id, then each `where` condition (a list = any of its values). */
-function lookupFilters(
-  loaded: LoadedMap,
-  gate: RelatedGate
-): { filters: XmlNode[]; logic: string } {
-  const object = gate.criterion.related;
-  const parent = RELATED_OBJECT_PARENT_FIELD[object];
-  if (!parent) {
-    throw new GenerationError(
-      `criterion "${gate.criterion.id}": unknown related object "${String(object)}"`
-    );
-  }
-  const filters: XmlNode[] = [
-    node("filters", [
-      el("field", parent),
-      el("operator", "EqualTo"),
-      value("elementReference", `${RECORD}.Id`)
-    ])
-  ];
-  const groups: string[] = ["1"];
-  for (const [field, expected] of Object.entries(gate.criterion.where ?? {})) {
-    const list = Array.isArray(expected)
-      ? Array.from(new Set(expected))
-      : [expected];
-    if (list.length === 0) {
-      throw new GenerationError(
-        `criterion "${gate.criterion.id}": where.${field} is an empty list (no record could match)`
-      );
-    }
-    const numbers = list.map((v) => {
-      filters.push(filterFor(loaded, object, field, v, gate.criterion.id));
-      return String(filters.length);
-    });
-    groups.push(
-      numbers.length === 1 ? numbers[0] : `(${numbers.join(" OR ")})`
-    );
-  }
-  const simple = groups.every((g) => !g.startsWith("("));
-  return { filters, logic: simple ? "and" : groups.join(" AND ") };
-}
-
 function describePlacement(p: GatePlacement): string {
   return `${p.list} of ${p.stage}, process ${p.process.name}`;
 }
 
-/** The flow's XML, or undefined when the map has no enforced related criterion. */
+/** Adds the criterion to a generation error that does not name it yet. */
+function forCriterion<T>(c: RuntimeCriterion, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (
+      error instanceof GenerationError &&
+      !error.message.includes(`"${c.id}"`)
+    ) {
+      throw new GenerationError(`criterion "${c.id}": ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * TRUE when a related record (the loop's current record, `recordVar`) meets
+ * one criterion's `where`, with the core's countMatching semantics: a list
+ * means any of its values, text compares case-insensitively, null matches a
+ * blank field, a blank field never equals a value.
+ */
+export function whereCondition(
+  loaded: LoadedMap,
+  criterion: RelatedCriterion,
+  recordVar: string
+): string | undefined {
+  const object = criterion.related;
+  const terms = Object.entries(criterion.where ?? {}).map(
+    ([field, expected]) => {
+      const list = Array.from(
+        new Set(Array.isArray(expected) ? expected : [expected])
+      );
+      if (list.length === 0) {
+        throw new GenerationError(
+          `criterion "${criterion.id}": where.${field} is an empty list (no record could match)`
+        );
+      }
+      const type = loaded.fields[object]?.[field]?.type as
+        FieldType | undefined;
+      if (!type) {
+        throw new GenerationError(
+          `criterion "${criterion.id}": no field "${field}" on ${object}`
+        );
+      }
+      const f = ref(`${recordVar}.${field}`);
+      return or(
+        list.map((v) => whereValueTerm(criterion.id, field, type, f, v))
+      );
+    }
+  );
+  return terms.length === 0 ? undefined : and(terms);
+}
+
+function whereValueTerm(
+  id: string,
+  field: string,
+  type: FieldType,
+  f: string,
+  expected: Scalar
+): string {
+  const kind = fieldKind(type);
+  const fail = (why: string): never => {
+    throw new GenerationError(`criterion "${id}": where.${field} ${why}`);
+  };
+  const blank = kind === "picklist" ? `ISBLANK(TEXT(${f}))` : `ISBLANK(${f})`;
+  if (expected === null) {
+    return kind === "checkbox" ? "FALSE" : blank;
+  }
+  switch (kind) {
+    case "checkbox":
+      if (typeof expected !== "boolean") {
+        return fail(`is a Checkbox: the value must be true or false`);
+      }
+      return expected ? f : `NOT(${f})`;
+    case "number": {
+      if (typeof expected !== "number" || !Number.isFinite(expected)) {
+        return fail(`is a number field: the value must be a finite number`);
+      }
+      return `AND(NOT(${blank}), ${f} = ${decimalLiteral(expected, type === "Percent")})`;
+    }
+    case "date":
+      if (
+        typeof expected !== "string" ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(expected)
+      ) {
+        return fail(`is a Date: the value must be an ISO date (YYYY-MM-DD)`);
+      }
+      return `AND(NOT(${blank}), ${f} = ${formulaDate(expected)})`;
+    case "datetime":
+    case "multipicklist":
+      return fail(`(${type}) cannot be matched by the flow`);
+    default: {
+      const text = String(expected);
+      if (text === "") {
+        return "FALSE";
+      }
+      const x = kind === "picklist" ? `TEXT(${f})` : f;
+      return `LOWER(${x}) = ${flowFormulaString(text.toLowerCase())}`;
+    }
+  }
+}
+
+/** The flow's XML, or undefined when the map gives the flow nothing to enforce. */
 export function flowDocument(
   loaded: LoadedMap,
   configLabel: string
 ): string | undefined {
-  const gates = relatedGates(loaded);
+  const gates = flowGates(loaded);
   if (gates.length === 0) {
     return undefined;
+  }
+  if (gates.length > FLOW_MAX_CRITERIA) {
+    throw new GenerationError(
+      `the flow would enforce ${gates.length} criteria, more than the ${FLOW_MAX_CRITERIA} its message can count`
+    );
   }
   const runtime = loaded.runtime;
   const layout = new Layout();
   const str = flowFormulaString;
   const stageText = `TEXT(${ref(`${RECORD}.${STAGE_FIELD}`)})`;
   const priorStageText = `TEXT(${ref(`${PRIOR}.${STAGE_FIELD}`)})`;
+  const related = gates.filter((g) => g.related !== undefined);
+  const objects = flowRelatedObjects(loaded);
+  const withFields = fieldCriteriaIn(loaded) === "flow";
 
   const formulas: XmlNode[] = [
     formula(
@@ -270,7 +399,7 @@ export function flowDocument(
     )
   ];
 
-  // Per process (only those with related gates): applies, stage index, prior stage index.
+  // Per process (only those with gates): applies, stage index, prior stage index.
   const processes: RuntimeProcess[] = [];
   for (const g of gates) {
     if (!processes.includes(g.placement.process)) {
@@ -316,42 +445,46 @@ export function flowDocument(
   }
 
   const variables: XmlNode[] = [
-    node("variables", [
-      el(
-        "description",
-        "The messages of the unmet related criteria, one per line."
-      ),
-      el("name", "Blocked_Messages"),
-      el("dataType", "String"),
-      el("isCollection", false),
-      el("isInput", false),
-      el("isOutput", false)
-    ])
+    variable(
+      "Blocked_Count",
+      "How many enforced criteria this save does not meet.",
+      "Number",
+      { initial: 0 }
+    ),
+    variable(
+      "Blocked_Codes",
+      "The codes of the unmet criteria that fit in the message, each as ' [id]'.",
+      "String"
+    ),
+    variable(
+      "Codes_Length",
+      "Characters in Blocked_Codes (kept as a number so the 255-character bound needs no LEN).",
+      "Number",
+      { initial: 0 }
+    ),
+    variable(
+      "Omitted_Count",
+      "Unmet criteria whose codes did not fit: shown as +N more.",
+      "Number",
+      { initial: 0 }
+    ),
+    variable(
+      "First_Message",
+      "The full message of the first unmet criterion (shown when it is the only one).",
+      "String"
+    )
   ];
   const decisions: XmlNode[] = [];
   const lookups: XmlNode[] = [];
+  const loops: XmlNode[] = [];
   const assignments: XmlNode[] = [];
+  const customErrors: XmlNode[] = [];
 
-  gates.forEach((gate, i) => {
+  // The "unmet" condition of each gate: the one place a criterion's blocking condition is built.
+  for (const gate of gates) {
     const { placement, criterion, key } = gate;
     const prefix = processPrefix.get(placement.process) as string;
     const where = describePlacement(placement);
-    const next =
-      i + 1 < gates.length
-        ? `Check_${gates[i + 1].key}`
-        : "Has_Blocked_Messages";
-    const names = {
-      required: `Required_${key}`,
-      message: `Message_${key}`,
-      count: `Count_${key}`,
-      check: `Check_${key}`,
-      query: `Query_${key}`,
-      get: `Get_${key}`,
-      assignCount: `Assign_Count_${key}`,
-      unmet: `Unmet_${key}`,
-      isUnmet: `Is_Unmet_${key}`,
-      add: `Add_Message_${key}`
-    };
     const transition = transitionTerms(placement, {
       stageIndex: ref(`${prefix}_Stage_Index`),
       priorIndex: ref(`${prefix}_Prior_Index`),
@@ -359,116 +492,261 @@ export function flowDocument(
     });
     formulas.push(
       formula(
-        names.required,
+        `Required_${key}`,
         "Boolean",
         and([ref(`${prefix}_Applies`), ...transition]),
         `TRUE when this save must meet criterion ${criterion.id} (${where}).`
       ),
       formula(
-        names.message,
-        "String",
-        `IF(ISBLANK(${ref("Blocked_Messages")}), "", ${ref("Blocked_Messages")} & "\\n") & ${str(criterionMessage(criterion))}`,
-        `The collected messages with the message of criterion ${criterion.id} appended.`
+        `Unmet_${key}`,
+        "Boolean",
+        forCriterion(criterion, () => unmetFormula(loaded, gate)),
+        `TRUE when this save must meet criterion ${criterion.id} and does not: it blocks.`
       )
     );
-    variables.push(
-      node("variables", [
-        el(
-          "description",
-          `Number of matching ${criterion.related} records for criterion ${criterion.id}.`
-        ),
-        el("name", names.count),
-        el("dataType", "Number"),
-        el("isCollection", false),
-        el("isInput", false),
-        el("isOutput", false),
-        el("scale", 0),
-        value("numberValue", 0)
-      ])
+    if (gate.related) {
+      variables.push(
+        variable(
+          `Count_${key}`,
+          `Number of matching ${gate.related.criterion.related} records for criterion ${criterion.id}.`,
+          "Number",
+          { initial: 0 }
+        )
+      );
+    }
+  }
+
+  const collectStart = `Check_${gates[0].key}`;
+  let firstElement = collectStart;
+
+  // Phase 1 and 2: query each related object once, then count in memory.
+  if (related.length > 0) {
+    firstElement = "Needs_Related_Records";
+    formulas.push(
+      formula(
+        "Related_Required",
+        "Boolean",
+        or(related.map((g) => ref(`Required_${g.key}`))),
+        "TRUE when this save must meet at least one related-record criterion."
+      ),
+      formula(
+        "Query_Failed_Message",
+        "String",
+        `${str(QUERY_FAILED_PREFIX)} & LEFT(${ref("$Flow.FaultMessage")}, ${MAX_ERROR_MESSAGE_LENGTH - QUERY_FAILED_PREFIX.length})`,
+        "The message of a failed related-records query, within 255 characters."
+      )
     );
     decisions.push(
       node("decisions", [
         ...nodeHead(
-          names.check,
-          `Required: ${criterion.id}`,
-          `Does this save have to meet ${criterion.id} (${where})? On insert the record has no related records yet: no query, the count stays 0.`,
+          "Needs_Related_Records",
+          "Needs related records?",
+          "Does this save have to meet a related-record criterion? On insert the record has no related records yet: no query, every count stays 0. All interviews that need records take the same path, so each Get Records below is reached by all of them together (one bulkified query per object).",
           layout
         ),
-        node("defaultConnector", [el("targetReference", names.unmet)]),
-        el("defaultConnectorLabel", "Not required or new record"),
+        node("defaultConnector", [el("targetReference", collectStart)]),
+        el("defaultConnectorLabel", "No related check"),
         node("rules", [
-          el("name", names.query),
+          el("name", "Query_Related_Records"),
           el("conditionLogic", "and"),
-          condition(names.required, "EqualTo", value("booleanValue", true)),
+          isTrue("Related_Required"),
           condition("Is_New", "EqualTo", value("booleanValue", false)),
-          connector(names.get),
-          el("label", "Required on an existing record")
+          connector(`Get_${objects[0]}`),
+          el("label", "Existing record, related criteria required")
         ])
       ])
     );
-    const { filters, logic } = lookupFilters(loaded, gate);
-    lookups.push(
-      node("recordLookups", [
+    objects.forEach((object, i) => {
+      const parent = RELATED_OBJECT_PARENT_FIELD[object];
+      if (!parent) {
+        throw new GenerationError(`unknown related object "${String(object)}"`);
+      }
+      const fields = new Set<string>(["Id", parent]);
+      for (const g of related) {
+        if (g.related?.criterion.related === object) {
+          Object.keys(g.related.criterion.where ?? {}).forEach((f) =>
+            fields.add(f)
+          );
+        }
+      }
+      lookups.push(
+        node("recordLookups", [
+          ...nodeHead(
+            `Get_${object}`,
+            `Get ${object}`,
+            `Every ${object} record of this opportunity (children of the triggering record only), with the fields the criteria match on.`,
+            layout,
+            264
+          ),
+          el("assignNullValuesIfNoRecordsFound", false),
+          connector(
+            i + 1 < objects.length
+              ? `Get_${objects[i + 1]}`
+              : `Loop_${objects[0]}`
+          ),
+          // A failed query blocks with its own message, never with a criterion's.
+          node("faultConnector", [
+            el("isGoTo", true),
+            el("targetReference", "Query_Failed")
+          ]),
+          el("filterLogic", "and"),
+          node("filters", [
+            el("field", parent),
+            el("operator", "EqualTo"),
+            value("elementReference", `${RECORD}.Id`)
+          ]),
+          el("getFirstRecordOnly", false),
+          el("object", object),
+          ...Array.from(fields).map((f) => el("queriedFields", f)),
+          el("storeOutputAutomatically", true)
+        ])
+      );
+    });
+    objects.forEach((object, i) => {
+      const current = `Current_${object}`;
+      const loopName = `Loop_${object}`;
+      const after =
+        i + 1 < objects.length ? `Loop_${objects[i + 1]}` : collectStart;
+      variables.push(
+        variable(
+          current,
+          `The ${object} record the count loop is looking at.`,
+          "SObject",
+          { objectType: object }
+        )
+      );
+      const own = related.filter(
+        (g) => g.related?.criterion.related === object
+      );
+      // Per criterion: Match_<key> (if it has a where) → Add_Match_<key> → the next criterion → back to the loop.
+      const entryOf = (g: FlowGate): string =>
+        g.related?.criterion.where &&
+        Object.keys(g.related.criterion.where).length > 0
+          ? `Match_${g.key}`
+          : `Add_Match_${g.key}`;
+      own.forEach((g, j) => {
+        const next = j + 1 < own.length ? entryOf(own[j + 1]) : loopName;
+        const c = g.related?.criterion as RelatedCriterion;
+        const matches = forCriterion(c, () =>
+          whereCondition(loaded, c, current)
+        );
+        if (matches !== undefined) {
+          formulas.push(
+            formula(
+              `Matches_${g.key}`,
+              "Boolean",
+              matches,
+              `TRUE when the current ${object} record counts for ${c.id}.`
+            )
+          );
+          decisions.push(
+            node("decisions", [
+              ...nodeHead(
+                `Match_${g.key}`,
+                `Counts for ${c.id}?`,
+                `Does the current ${object} record meet the conditions of ${c.id}?`,
+                layout,
+                352
+              ),
+              node("defaultConnector", [el("targetReference", next)]),
+              el("defaultConnectorLabel", "No match"),
+              node("rules", [
+                el("name", `Is_Match_${g.key}`),
+                el("conditionLogic", "and"),
+                isTrue(`Matches_${g.key}`),
+                connector(`Add_Match_${g.key}`),
+                el("label", "Match")
+              ])
+            ])
+          );
+        }
+        assignments.push(
+          node("assignments", [
+            ...nodeHead(
+              `Add_Match_${g.key}`,
+              `Count for ${c.id}`,
+              `One more ${object} record counts for ${c.id}.`,
+              layout,
+              440
+            ),
+            node("assignmentItems", [
+              el("assignToReference", `Count_${g.key}`),
+              el("operator", "Add"),
+              value("numberValue", 1)
+            ]),
+            connector(next)
+          ])
+        );
+      });
+      loops.push(
+        node("loops", [
+          ...nodeHead(
+            loopName,
+            `Count ${object} records`,
+            `Counts, in memory, the ${object} records that meet each criterion's conditions.`,
+            layout,
+            264
+          ),
+          el("assignNextValueToReference", current),
+          el("collectionReference", `Get_${object}`),
+          el("iterationOrder", "Asc"),
+          node("nextValueConnector", [el("targetReference", entryOf(own[0]))]),
+          node("noMoreValuesConnector", [el("targetReference", after)])
+        ])
+      );
+    });
+    customErrors.push(
+      node("customErrors", [
         ...nodeHead(
-          names.get,
-          `Get ${criterion.related}: ${criterion.id}`,
-          `${criterion.related} records of this opportunity that count for ${criterion.id}.`,
+          "Query_Failed",
+          "Related records could not be checked",
+          "A related-records query failed: block the save with that reason, not with a criterion's message.",
           layout,
-          264
+          616
         ),
-        el("assignNullValuesIfNoRecordsFound", false),
-        connector(names.assignCount),
-        // A failed query cannot prove the criterion met: like the core's "unknown" verdict, it blocks.
-        node("faultConnector", [
-          el("isGoTo", true),
-          el("targetReference", names.add)
-        ]),
-        el("filterLogic", logic),
-        ...filters,
-        el("getFirstRecordOnly", false),
-        el("object", criterion.related),
-        el("queriedFields", "Id"),
-        el("queriedFields", RELATED_OBJECT_PARENT_FIELD[criterion.related]),
-        el("storeOutputAutomatically", true)
+        node("customErrorMessages", [
+          el("errorMessage", ref("Query_Failed_Message")),
+          el("isFieldError", false)
+        ])
       ])
     );
-    assignments.push(
-      node("assignments", [
-        ...nodeHead(
-          names.assignCount,
-          `Count: ${criterion.id}`,
-          `How many records the query found for ${criterion.id}.`,
-          layout,
-          264
-        ),
-        node("assignmentItems", [
-          el("assignToReference", names.count),
-          el("operator", "AssignCount"),
-          value("elementReference", names.get)
-        ]),
-        connector(names.unmet)
-      ])
+  }
+
+  // Phase 3: collect the unmet criteria into one message within 255 characters.
+  gates.forEach((gate, i) => {
+    const { criterion, key } = gate;
+    const next =
+      i + 1 < gates.length ? `Check_${gates[i + 1].key}` : "Has_Blocked";
+    const token = flowMessageToken(criterion);
+    formulas.push(
+      formula(
+        `First_Message_${key}`,
+        "String",
+        `IF(${ref("Blocked_Count")} = 0, ${str(criterionMessage(criterion))}, ${ref("First_Message")})`,
+        `The message of ${criterion.id} when it is the first unmet criterion.`
+      ),
+      formula(
+        `Codes_With_${key}`,
+        "String",
+        `${ref("Blocked_Codes")} & ${str(token)}`,
+        `The collected codes with ${criterion.id} added.`
+      )
     );
     decisions.push(
       node("decisions", [
         ...nodeHead(
-          names.unmet,
+          `Check_${key}`,
           `Unmet: ${criterion.id}`,
-          `Is ${criterion.id} required and are there fewer than ${gate.minCount} matching records?`,
+          `Does this save have to meet ${criterion.id} (${describePlacement(gate.placement)}) and fail to?`,
           layout
         ),
         node("defaultConnector", [el("targetReference", next)]),
         el("defaultConnectorLabel", "Met or not required"),
         node("rules", [
-          el("name", names.isUnmet),
+          el("name", `Is_Unmet_${key}`),
           el("conditionLogic", "and"),
-          condition(names.required, "EqualTo", value("booleanValue", true)),
-          condition(
-            names.count,
-            "LessThan",
-            value("numberValue", gate.minCount)
-          ),
-          connector(names.add),
+          isTrue(`Unmet_${key}`),
+          connector(`Count_Blocked_${key}`),
           el("label", "Unmet")
         ])
       ])
@@ -476,64 +754,144 @@ export function flowDocument(
     assignments.push(
       node("assignments", [
         ...nodeHead(
-          names.add,
-          `Add message: ${criterion.id}`,
-          `Collect the message of ${criterion.id}.`,
+          `Count_Blocked_${key}`,
+          `Blocked by ${criterion.id}`,
+          `Count ${criterion.id} as unmet (and keep its full message if it is the first).`,
           layout,
           264
         ),
         node("assignmentItems", [
-          el("assignToReference", "Blocked_Messages"),
+          el("assignToReference", "First_Message"),
           el("operator", "Assign"),
-          value("elementReference", names.message)
+          value("elementReference", `First_Message_${key}`)
+        ]),
+        node("assignmentItems", [
+          el("assignToReference", "Blocked_Count"),
+          el("operator", "Add"),
+          value("numberValue", 1)
+        ]),
+        connector(`Fits_${key}`)
+      ])
+    );
+    decisions.push(
+      node("decisions", [
+        ...nodeHead(
+          `Fits_${key}`,
+          `Code fits: ${criterion.id}`,
+          `Does the code of ${criterion.id} still fit in the 255-character message (${FLOW_MESSAGE_CODE_BUDGET} characters for codes)?`,
+          layout,
+          264
+        ),
+        node("defaultConnector", [el("targetReference", `Omit_${key}`)]),
+        el("defaultConnectorLabel", "No room"),
+        node("rules", [
+          el("name", `Has_Room_${key}`),
+          el("conditionLogic", "and"),
+          condition("Omitted_Count", "EqualTo", value("numberValue", 0)),
+          condition(
+            "Codes_Length",
+            "LessThanOrEqualTo",
+            value("numberValue", FLOW_MESSAGE_CODE_BUDGET - token.length)
+          ),
+          connector(`Add_Code_${key}`),
+          el("label", "Fits")
+        ])
+      ])
+    );
+    assignments.push(
+      node("assignments", [
+        ...nodeHead(
+          `Add_Code_${key}`,
+          `List ${criterion.id}`,
+          `Add the code of ${criterion.id} to the message.`,
+          layout,
+          264
+        ),
+        node("assignmentItems", [
+          el("assignToReference", "Blocked_Codes"),
+          el("operator", "Assign"),
+          value("elementReference", `Codes_With_${key}`)
+        ]),
+        node("assignmentItems", [
+          el("assignToReference", "Codes_Length"),
+          el("operator", "Add"),
+          value("numberValue", token.length)
+        ]),
+        connector(next)
+      ]),
+      node("assignments", [
+        ...nodeHead(
+          `Omit_${key}`,
+          `More: ${criterion.id}`,
+          `No room for the code of ${criterion.id}: it counts in +N more.`,
+          layout,
+          352
+        ),
+        node("assignmentItems", [
+          el("assignToReference", "Omitted_Count"),
+          el("operator", "Add"),
+          value("numberValue", 1)
         ]),
         connector(next)
       ])
     );
   });
 
+  formulas.push(
+    formula(
+      "Blocked_Message",
+      "String",
+      `IF(${ref("Blocked_Count")} = 1, ${ref("First_Message")}, ${str(FLOW_MESSAGE_PREFIX)} & ${ref("Blocked_Codes")} & IF(${ref("Omitted_Count")} > 0, " +" & TEXT(${ref("Omitted_Count")}) & " more", "") & ${str(FLOW_MESSAGE_SUFFIX)})`,
+      "The save's message: the full message of a single unmet criterion, or the codes of several (at most 255 characters)."
+    )
+  );
   decisions.push(
     node("decisions", [
       ...nodeHead(
-        "Has_Blocked_Messages",
-        "Any unmet related criterion?",
-        "Block the save when a related criterion is unmet.",
+        "Has_Blocked",
+        "Any unmet criterion?",
+        "Block the save when an enforced criterion is unmet.",
         layout
       ),
       el("defaultConnectorLabel", "All met"),
       node("rules", [
         el("name", "Blocked"),
         el("conditionLogic", "and"),
-        condition("Blocked_Messages", "IsBlank", value("booleanValue", false)),
+        condition("Blocked_Count", "GreaterThan", value("numberValue", 0)),
         connector("Block_Stage_Change"),
         el("label", "Blocked")
       ])
     ])
   );
-  const customError = node("customErrors", [
-    ...nodeHead(
-      "Block_Stage_Change",
-      "Block the stage change",
-      "Rolls back the save and shows every unmet related criterion, one per line.",
-      layout,
-      264
-    ),
-    node("customErrorMessages", [
-      el("errorMessage", ref("Blocked_Messages")),
-      el("isFieldError", false)
+  customErrors.unshift(
+    node("customErrors", [
+      ...nodeHead(
+        "Block_Stage_Change",
+        "Block the stage change",
+        "Rolls back the save and names every unmet criterion by its code (one message, at most 255 characters).",
+        layout,
+        264
+      ),
+      node("customErrorMessages", [
+        el("errorMessage", ref("Blocked_Message")),
+        el("isFieldError", false)
+      ])
     ])
-  ]);
+  );
 
+  const what = withFields
+    ? "the field and related-record criteria of the stage gates"
+    : "the related-record criteria of the stage gates (contact roles, activities, files, products)";
   const metadataValue = (name: string, v: string): XmlNode =>
     node("processMetadataValues", [el("name", name), value("stringValue", v)]);
   const root = node("Flow", [
     el("apiVersion", FLOW_API_VERSION),
     ...assignments,
-    customError,
+    ...customErrors,
     ...decisions,
     el(
       "description",
-      `Generated from ${configLabel}: enforces the related-record criteria of the stage gates (contact roles, activities, files, products) when an opportunity is created or changes stage. ${doNotEditSentence()}`
+      `Generated from ${configLabel}: enforces ${what} when an opportunity is created or changes stage. ${doNotEditSentence()}`
     ),
     ...formulas,
     el(
@@ -541,6 +899,7 @@ export function flowDocument(
       "Stage Gate Related Criteria {!$Flow.CurrentDateTime}"
     ),
     el("label", "Stage Gate Related Criteria"),
+    ...loops,
     metadataValue("BuilderType", "LightningFlowBuilder"),
     metadataValue("CanvasMode", "AUTO_LAYOUT_CANVAS"),
     metadataValue("OriginBuilderType", "LightningFlowBuilder"),
@@ -549,7 +908,7 @@ export function flowDocument(
     node("start", [
       el("locationX", 50),
       el("locationY", 0),
-      connector(`Check_${gates[0].key}`),
+      connector(firstElement),
       el(
         "filterFormula",
         `OR(ISNEW(), ISCHANGED(${ref(`${RECORD}.${STAGE_FIELD}`)}))`
@@ -563,6 +922,30 @@ export function flowDocument(
     ...variables
   ]);
   return metadataDocument(root, configLabel);
+}
+
+/**
+ * The "unmet" condition of one gate as a flow formula: required by the move
+ * and not met. Related: fewer matching records than minCount. Field: the same
+ * condition the validation rule uses, on $Record.
+ */
+export function unmetFormula(loaded: LoadedMap, gate: FlowGate): string {
+  const required = ref(`Required_${gate.key}`);
+  if (gate.related) {
+    return and([
+      required,
+      `${ref(`Count_${gate.key}`)} < ${gate.related.minCount}`
+    ]);
+  }
+  return and([
+    required,
+    unmetCondition(
+      gate.criterion as RuntimeFieldCriterion,
+      loaded.runtime.placeholders,
+      (field) => ref(`${RECORD}.${field}`),
+      flowFormulaString
+    )
+  ]);
 }
 
 export const emitFlow: Emitter = (ctx) => {

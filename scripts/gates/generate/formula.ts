@@ -51,9 +51,15 @@ export function formulaString(text: string): string {
 
 /**
  * A string literal for a flow formula: like formulaString, and a literal `{!`
- * is split so Flow does not read it as a merge field.
+ * is split so Flow does not read it as a merge field. A line break cannot be
+ * written (formulas have no escape for it), so it is a generation error.
  */
 export function flowFormulaString(text: string): string {
+  if (/[\r\n]/.test(text)) {
+    throw new GenerationError(
+      `the text ${JSON.stringify(text)} contains a line break, which a flow formula string cannot hold`
+    );
+  }
   return text
     .split("{!")
     .map((part) => formulaString(part))
@@ -366,7 +372,8 @@ function balanced(expr: string): boolean {
 export function unmetCondition(
   c: RuntimeFieldCriterion,
   placeholders: readonly string[],
-  fieldRef: (field: string) => string = (f) => f
+  fieldRef: (field: string) => string = (f) => f,
+  str: (text: string) => string = formulaString
 ): string {
   const kind: FieldKind = fieldKind(c.fieldType);
   const fail = (why: string): never => {
@@ -378,7 +385,6 @@ export function unmetCondition(
     fail(`operator "${c.operator}" does not apply to this field type`);
   }
   const f = fieldRef(c.field);
-  const str = formulaString;
   const x =
     kind === "picklist"
       ? `TEXT(${f})`

@@ -137,6 +137,10 @@ export function validationRuleSpecs(
   loaded: LoadedMap,
   configLabel: string
 ): ValidationRuleSpec[] {
+  // With fieldCriteriaIn "flow" the flow enforces the field criteria: no rule is written.
+  if ((loaded.map.fieldCriteriaIn ?? "validationRules") === "flow") {
+    return [];
+  }
   const placements = enforcedPlacements(loaded.runtime).filter(
     (p) => !isRelatedCriterion(p.criterion)
   );

@@ -115,6 +115,8 @@ export interface StageGateMap {
   placeholders?: string[];
   /** The daily stalled-deal alerts (Apex job); both default to true. */
   alerts?: { overdue?: boolean; regressions?: boolean };
+  /** Where field criteria are enforced: validation rules (default) or the record-triggered flow. */
+  fieldCriteriaIn?: "validationRules" | "flow";
   processes: Process[];
 }
 
@@ -714,6 +716,55 @@ export function criterionMessage(c: Criterion): string {
 /** The message for a blocked move: one line per unmet enforced criterion, in map order. */
 export function blockedMessage(unmet: readonly Criterion[]): string {
   return unmet.map(criterionMessage).join("\n");
+}
+
+/** Opening of the flow's message when several criteria block (then their codes follow). */
+export const FLOW_MESSAGE_PREFIX = "Stage gates not met:";
+/** Closing of the flow's message when several criteria block. */
+export const FLOW_MESSAGE_SUFFIX =
+  ". The Stage Gate Checklist shows how to meet each.";
+/** The flow lists at most this many criteria (so " +N more" has at most three digits). */
+export const FLOW_MAX_CRITERIA = 999;
+/** Room for the codes in the flow's message: 255 minus prefix, suffix and the longest " +999 more". */
+export const FLOW_MESSAGE_CODE_BUDGET =
+  MAX_ERROR_MESSAGE_LENGTH -
+  FLOW_MESSAGE_PREFIX.length -
+  FLOW_MESSAGE_SUFFIX.length -
+  ` +${FLOW_MAX_CRITERIA} more`.length;
+
+/** A criterion's code in the flow's message: " [id]". */
+export function flowMessageToken(c: Criterion): string {
+  return ` [${c.id}]`;
+}
+
+/**
+ * The one Custom Error message the record-triggered flow shows for the
+ * criteria it enforces, at most 255 characters whatever blocks: one criterion
+ * shows its full message ("[id] Label. Help"); several show their codes in map
+ * order, as many as fit, then " +N more" (the checklist has the help texts).
+ * Empty when nothing blocks. The generated flow builds exactly this text.
+ */
+export function flowBlockedMessage(unmet: readonly Criterion[]): string {
+  if (unmet.length === 0) {
+    return "";
+  }
+  if (unmet.length === 1) {
+    return criterionMessage(unmet[0]);
+  }
+  let codes = "";
+  let omitted = 0;
+  for (const c of unmet) {
+    const token = flowMessageToken(c);
+    if (
+      omitted === 0 &&
+      codes.length + token.length <= FLOW_MESSAGE_CODE_BUDGET
+    ) {
+      codes += token;
+    } else {
+      omitted += 1;
+    }
+  }
+  return `${FLOW_MESSAGE_PREFIX}${codes}${omitted > 0 ? ` +${omitted} more` : ""}${FLOW_MESSAGE_SUFFIX}`;
 }
 
 // ---------------------------------------------------------------------------
