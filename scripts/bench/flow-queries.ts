@@ -14,19 +14,16 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import fc from "fast-check";
 import { flowQueriesPerSave } from "../gates/generate/flow";
 import { loadMap, PROJECT_DIR } from "../gates/load";
 import { FlowModel } from "../../test/generator/flow-interpreter";
 import {
   GeneratedFlow,
-  relatedArbitrary,
-  type Related
+  mixedForwardMoves
 } from "../../test/generator/flow-support";
 import {
   harnessFieldTypes,
-  relatedFieldTypes,
-  type Save
+  relatedFieldTypes
 } from "../../test/generator/support";
 
 const BASELINE = path.join(
@@ -47,38 +44,8 @@ function main(): void {
   const records = Number(values.records);
   const seed = Number(values.seed);
   const loaded = loadMap();
-  const runtime = loaded.runtime;
 
-  // Mixed forward moves: a process (default or by record type), a stage, a later stage or won.
-  const moves = runtime.processes.flatMap((p) => {
-    const names = [...p.stages.map((s) => s.name), p.won.name];
-    const recordType = p.recordTypes[0] ?? null;
-    const out: { recordType: string | null; from: string; to: string }[] = [];
-    names.forEach((from, i) => {
-      for (const to of names.slice(i + 1)) {
-        out.push({ recordType, from, to });
-      }
-    });
-    return out;
-  });
-  const saves = fc
-    .sample(
-      fc.record({
-        move: fc.constantFrom(...moves),
-        related: relatedArbitrary(loaded)
-      }),
-      { seed, numRuns: records }
-    )
-    .map(({ move, related }) => ({
-      save: {
-        recordType: move.recordType,
-        before: { StageName: move.from },
-        after: { StageName: move.to },
-        permissions: [],
-        today: "2026-11-23"
-      } satisfies Save,
-      related: related as Related
-    }));
+  const saves = mixedForwardMoves(loaded, records, seed);
 
   const current = new GeneratedFlow(loaded).model;
   const baseline = new FlowModel(

@@ -215,6 +215,48 @@ describe("generated validation rules agree with the core (generated maps)", () =
   });
 });
 
+/** The generated maps as they are (field criteria in validation rules): the flow enforces their related criteria. */
+const relatedFlowMaps = maps
+  .map((m) => m.loaded)
+  .filter((loaded) => flowGates(loaded).length > 0)
+  .map((loaded) => ({
+    loaded,
+    flow: new GeneratedFlow(loaded),
+    saves: saveArbitrary(loaded, { recordTypes: ["Partner"] }),
+    related: relatedArbitrary(loaded)
+  }));
+
+describe("the generated flow agrees with the core (generated maps, related criteria only)", () => {
+  test("the flow blocks ⇔ the core blocks on a related criterion, with the core's message (500 generated map × save pairs)", () => {
+    expect(relatedFlowMaps.length).toBeGreaterThan(5);
+    expect(
+      relatedFlowMaps.every((m) => m.flow.gates.every((g) => g.related))
+    ).toBe(true);
+    let blocked = 0;
+    fc.assert(
+      fc.property(
+        fc
+          .nat({ max: relatedFlowMaps.length - 1 })
+          .chain((i) =>
+            fc
+              .tuple(relatedFlowMaps[i].saves, relatedFlowMaps[i].related)
+              .map(([save, related]) => ({ i, save, related }))
+          ),
+        ({ i, save, related }) => {
+          const { loaded, flow } = relatedFlowMaps[i];
+          const got = flow.verdict(save, related);
+          const expected = coreFlowVerdict(loaded, save, related);
+          expect(got.blocking).toEqual(expected.blocking);
+          expect(got.message).toBe(expected.message);
+          blocked += expected.blocking.length > 0 ? 1 : 0;
+        }
+      ),
+      { seed: 779, numRuns: 500 }
+    );
+    expect(blocked).toBeGreaterThan(15);
+  });
+});
+
 /** The generated maps with field criteria in the flow (line breaks, which a flow formula cannot hold, become spaces). */
 const flowMaps = fc
   .sample(mapSpec, { seed: 4242, numRuns: MAP_COUNT })

@@ -179,3 +179,40 @@ export class GeneratedFlow {
     };
   }
 }
+
+/**
+ * One update of `count` opportunities with mixed forward stage moves (every
+ * process, every stage to every later stage or won) and random related
+ * records, seeded: the batch bench:flow and the bulkification test run.
+ */
+export function mixedForwardMoves(
+  loaded: LoadedMap,
+  count: number,
+  seed: number
+): { save: Save; related: Related }[] {
+  const moves = loaded.runtime.processes.flatMap((p) => {
+    const names = [...p.stages.map((s) => s.name), p.won.name];
+    const recordType = p.recordTypes[0] ?? null;
+    return names.flatMap((from, i) =>
+      names.slice(i + 1).map((to) => ({ recordType, from, to }))
+    );
+  });
+  return fc
+    .sample(
+      fc.record({
+        move: fc.constantFrom(...moves),
+        related: relatedArbitrary(loaded)
+      }),
+      { seed, numRuns: count }
+    )
+    .map(({ move, related }) => ({
+      save: {
+        recordType: move.recordType,
+        before: { StageName: move.from },
+        after: { StageName: move.to },
+        permissions: [],
+        today: "2026-11-23"
+      },
+      related
+    }));
+}

@@ -7,6 +7,7 @@
  * core blocks, with the core's flowBlockedMessage (at most 255 characters).
  * Both settings of fieldCriteriaIn are covered.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import fc from "fast-check";
 import {
@@ -18,22 +19,39 @@ import {
   type Scalar,
   type StageGateMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { generateAll } from "../../scripts/gates/generate/index";
 import {
+  FLOW_PATH,
   QUERY_FAILED_PREFIX,
   flowQueriesPerSave,
   flowRelatedObjects
 } from "../../scripts/gates/generate/flow";
 import { GenerationError } from "../../scripts/gates/generate/formula";
-import { validationRuleSpecs } from "../../scripts/gates/generate/validation-rules";
+import {
+  VALIDATION_RULE_DIR,
+  validationRuleSpecs
+} from "../../scripts/gates/generate/validation-rules";
 import { loadMap, type LoadedMap } from "../../scripts/gates/load";
-import { evaluateFilterLogic, parseFlowXml } from "./flow-interpreter";
+import {
+  FlowModel,
+  evaluateFilterLogic,
+  parseFlowXml
+} from "./flow-interpreter";
 import {
   GeneratedFlow,
   coreFlowVerdict,
+  mixedForwardMoves,
   relatedArbitrary,
   type Related
 } from "./flow-support";
-import { GENERATOR_FIXTURES, loadedFromMap, saveArbitrary } from "./support";
+import {
+  GENERATOR_FIXTURES,
+  REPO,
+  harnessFieldTypes,
+  loadedFromMap,
+  relatedFieldTypes,
+  saveArbitrary
+} from "./support";
 import { SYNTHETIC_FIELDS, SYNTHETIC_MAP } from "./synthetic-map";
 
 type Xml = Record<string, unknown>;
@@ -324,6 +342,32 @@ describe.each(CASES)("the flow of %s", (_name, loaded) => {
   });
 });
 
+describe("SOQL per update of 200 opportunities (the bulkification model)", () => {
+  test("the shipped map: the generated flow costs one query per related object; the per-criterion design costs many more", () => {
+    const saves = mixedForwardMoves(defaultMap, 200, 7);
+    const generated = new GeneratedFlow(defaultMap).model.runBatch(saves);
+    const baseline = new FlowModel(
+      fs.readFileSync(
+        path.join(
+          REPO,
+          "test",
+          "fixtures",
+          "flow",
+          "per-criterion-design.flow-meta.xml"
+        ),
+        "utf8"
+      ),
+      harnessFieldTypes(defaultMap),
+      relatedFieldTypes(defaultMap)
+    ).runBatch(saves);
+    expect(generated.soqlQueries).toBe(flowQueriesPerSave(defaultMap));
+    // The earlier design: one Get Records per criterion, each on its own branch (26 for the map in
+    // the README's figures; npm run bench:flow prints it).
+    expect(baseline.soqlQueries).toBeGreaterThan(3 * generated.soqlQueries);
+    expect(baseline.queryRounds).toBeGreaterThan(generated.queryRounds);
+  });
+});
+
 describe("fieldCriteriaIn", () => {
   test("default (validationRules): field criteria are validation rules, the flow has none of them", () => {
     expect(defaultMap.map.fieldCriteriaIn).toBeUndefined();
@@ -343,6 +387,17 @@ describe("fieldCriteriaIn", () => {
       .filter((g) => !g.related)
       .map((g) => g.criterion.id);
     expect(flowFieldIds).toEqual(ruleIds);
+  });
+
+  test('"flow": generate writes the flow and no validation rule file; the default writes both', () => {
+    const paths = (loaded: LoadedMap): string[] =>
+      generateAll({ loaded, configLabel: "config/stage-gates.json" }).map(
+        (f) => f.path
+      );
+    const rule = (p: string): boolean => p.startsWith(VALIDATION_RULE_DIR);
+    expect(paths(defaultMap).filter(rule).length).toBeGreaterThan(0);
+    expect(paths(inFlowMode(defaultMap)).filter(rule)).toEqual([]);
+    expect(paths(inFlowMode(defaultMap))).toContain(FLOW_PATH);
   });
 
   test("a value with a line break cannot go into a flow formula: generation fails naming the criterion", () => {
