@@ -361,6 +361,14 @@ describe("SOQL per update of 200 opportunities (the bulkification model)", () =>
       relatedFieldTypes(defaultMap)
     ).runBatch(saves);
     expect(generated.soqlQueries).toBe(flowQueriesPerSave(defaultMap));
+    // The bound the Apex enforcement test asserts against Limits.getQueries().
+    const apex = generateAll({
+      loaded: defaultMap,
+      configLabel: "config/stage-gates.json"
+    }).find((f) => f.path === "classes/StageGateRelatedCriteria.cls");
+    expect(apex?.content).toContain(
+      `public static final Integer FLOW_QUERIES_PER_SAVE = ${flowQueriesPerSave(defaultMap)};`
+    );
     // The earlier design: one Get Records per criterion, each on its own branch (26 for the map in
     // the README's figures; npm run bench:flow prints it).
     expect(baseline.soqlQueries).toBeGreaterThan(3 * generated.soqlQueries);
