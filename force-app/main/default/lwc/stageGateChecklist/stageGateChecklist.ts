@@ -50,7 +50,8 @@ import {
   dateInTimeZone,
   errorMessages,
   isNotVisibleError,
-  localDateOf
+  localDateOf,
+  runsInLightningLocker
 } from "./support";
 
 const OBJECT = "Opportunity";
@@ -198,8 +199,11 @@ export default class StageGateChecklist extends LightningElement {
   connectedCallback(): void {
     // Standard actions on the record page (related list New, Add Contact Roles, Upload Files)
     // end with a view refresh; LDS refreshes the record, the handler refreshes the counts.
+    // registerRefreshHandler takes the component itself with Lightning Web Security, but the
+    // host element and a bound handler in orgs still on Lightning Locker (LWC Developer Guide,
+    // "Use RefreshView API"); the handler is bound in both.
     this.refreshHandlerId = registerRefreshHandler(
-      this,
+      (runsInLightningLocker() && this.template?.host) || this,
       this.handleRefreshView.bind(this)
     );
   }

@@ -1,7 +1,23 @@
 /**
  * Small helpers of the checklist component that are not stage gate rules (those live in
- * c/stageGateCore): dates in the user's time zone and readable error messages.
+ * c/stageGateCore): dates in the user's time zone, readable error messages and which security
+ * architecture the component runs under.
  */
+
+/**
+ * Whether the component runs under Lightning Locker rather than Lightning Web Security (LWS).
+ * Locker hands a component its SecureWindow wrapper instead of `window` ("Secure Wrappers",
+ * Security for Lightning Components), and the wrapper's string form names it
+ * ("SecureWindow: [object Window]{ key: … }"); under LWS, and in a plain browser, `window` is the
+ * window itself.
+ */
+export function runsInLightningLocker(win: unknown = window): boolean {
+  try {
+    return String(win).startsWith("SecureWindow");
+  } catch {
+    return false;
+  }
+}
 
 /** YYYY-MM-DD of an instant in a time zone (an IANA name such as "Europe/Paris"). */
 export function dateInTimeZone(instant: Date, timeZone: string): string {

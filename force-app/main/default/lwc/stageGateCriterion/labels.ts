@@ -5,6 +5,8 @@ import addContactRole from "@salesforce/label/c.StageGate_AddContactRole";
 import addProducts from "@salesforce/label/c.StageGate_AddProducts";
 import cancel from "@salesforce/label/c.StageGate_Cancel";
 import edit from "@salesforce/label/c.StageGate_Edit";
+import mobileAddFromList from "@salesforce/label/c.StageGate_MobileAddFromList";
+import mobileLogActivity from "@salesforce/label/c.StageGate_MobileLogActivity";
 import newEvent from "@salesforce/label/c.StageGate_NewEvent";
 import newTask from "@salesforce/label/c.StageGate_NewTask";
 import save from "@salesforce/label/c.StageGate_Save";
@@ -28,6 +30,8 @@ const LABELS = {
   addProducts,
   cancel,
   edit,
+  mobileAddFromList,
+  mobileLogActivity,
   newEvent,
   newTask,
   save,

@@ -7,6 +7,7 @@ import { LightningElement, api } from "lwc";
 import { NavigationMixin } from "lightning/navigation";
 import { encodeDefaultFieldValues } from "lightning/pageReferenceUtils";
 import { ShowToastEvent } from "lightning/platformShowToastEvent";
+import FORM_FACTOR from "@salesforce/client/formFactor";
 import {
   RELATED_OBJECT_PARENT_FIELD,
   isRelatedCriterion,
@@ -19,9 +20,20 @@ import LABELS, { type LabelName } from "./labels";
 
 const OBJECT = "Opportunity";
 
+/**
+ * The Salesforce mobile app (phone "Small", tablet "Medium"). lightning/pageReferenceUtils, which
+ * pre-fills a new record, "is not supported in Lightning Out, Experience Builder sites, or the
+ * Salesforce mobile app" (Lightning Component Reference); record relationship pages and
+ * lightning-file-upload are. There, the related list (whose New links the record to the deal)
+ * and the deal's own actions replace the pre-filled form.
+ */
+export const IN_MOBILE_APP = FORM_FACTOR !== "Large";
+
 interface RelatedFix {
   /** New record of the related object, with the criterion's conditions as default values. */
   create?: LabelName;
+  /** What to do instead in the mobile app, where records cannot be pre-filled. */
+  mobileHint?: LabelName;
   /** Upload a file right here. */
   upload?: boolean;
   /** The Opportunity related list where such records live. */
@@ -37,11 +49,13 @@ const RELATED_FIXES: Readonly<Record<RelatedObject, RelatedFix>> = {
   },
   Task: {
     create: "newTask",
+    mobileHint: "mobileLogActivity",
     relationship: "ActivityHistories",
     list: "viewActivities"
   },
   Event: {
     create: "newEvent",
+    mobileHint: "mobileLogActivity",
     relationship: "ActivityHistories",
     list: "viewActivities"
   },
@@ -203,7 +217,17 @@ export default class StageGateCriterion extends NavigationMixin(
 
   get createLabel(): string | undefined {
     const fix = this.relatedFix;
-    return this.needsFix && fix?.create ? LABELS[fix.create] : undefined;
+    return this.needsFix && fix?.create && !IN_MOBILE_APP
+      ? LABELS[fix.create]
+      : undefined;
+  }
+
+  /** In the mobile app: how to add the record without the pre-filled form. */
+  get mobileHint(): string | undefined {
+    const fix = this.relatedFix;
+    return this.needsFix && fix?.create && IN_MOBILE_APP
+      ? LABELS[fix.mobileHint ?? "mobileAddFromList"]
+      : undefined;
   }
 
   get showUpload(): boolean {
@@ -246,7 +270,7 @@ export default class StageGateCriterion extends NavigationMixin(
 
   handleCreate(): void {
     const c = this.criterion;
-    if (!c || !isRelatedCriterion(c) || !this.recordId) {
+    if (!c || !isRelatedCriterion(c) || !this.recordId || IN_MOBILE_APP) {
       return;
     }
     this[NavigationMixin.Navigate]({

@@ -776,6 +776,40 @@ describe("c-stage-gate-checklist", () => {
       expect(refreshApex).toHaveBeenCalledTimes(1);
     });
 
+    it("registers for view refreshes with the component itself under Lightning Web Security", async () => {
+      const element = await mount(recordQualification);
+      const register = refresh.registerRefreshHandler as unknown as jest.Mock;
+      const [context, handler] = register.mock.calls[
+        register.mock.calls.length - 1
+      ] as [unknown, () => Promise<boolean>];
+      expect(context).not.toBe(element);
+      expect(context).toBeInstanceOf(StageGateChecklist);
+      await expect(handler.call(undefined)).resolves.toBe(true);
+    });
+
+    it("registers with the host element and a bound handler in an org on Lightning Locker", async () => {
+      const toString = jest
+        .spyOn(window, "toString")
+        .mockReturnValue(
+          'SecureWindow: [object Window]{ key: {"namespace":"c"} }'
+        );
+      try {
+        const element = await mount(recordQualification);
+        countsWire.emit(countsQualification);
+        await flushPromises();
+        const register = refresh.registerRefreshHandler as unknown as jest.Mock;
+        const [context, handler] = register.mock.calls[
+          register.mock.calls.length - 1
+        ] as [unknown, () => Promise<boolean>];
+        expect(context).toBe(element);
+        // Called without its component, as the refresh tree calls it: still refreshes the counts.
+        await expect(handler.call(undefined)).resolves.toBe(true);
+        expect(refreshApex).toHaveBeenCalledTimes(1);
+      } finally {
+        toString.mockRestore();
+      }
+    });
+
     it("stops listening for view refreshes when removed from the page", async () => {
       const element = await mount(recordQualification);
       const register = refresh.registerRefreshHandler as unknown as jest.Mock;

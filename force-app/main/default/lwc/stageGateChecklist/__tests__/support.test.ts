@@ -3,10 +3,35 @@ import {
   errorMessages,
   errorStatus,
   isNotVisibleError,
-  localDateOf
+  localDateOf,
+  runsInLightningLocker
 } from "../support";
 
 describe("stageGateChecklist support", () => {
+  describe("security architecture", () => {
+    it("recognises Lightning Locker by its SecureWindow wrapper", () => {
+      const secureWindow = {
+        toString: () =>
+          'SecureWindow: [object Window]{ key: {"namespace":"c"} }'
+      };
+      expect(runsInLightningLocker(secureWindow)).toBe(true);
+    });
+
+    it("takes the real window (Lightning Web Security, a plain browser) for no Locker", () => {
+      expect(runsInLightningLocker()).toBe(false);
+      expect(runsInLightningLocker(window)).toBe(false);
+    });
+
+    it("is not fooled by a window that cannot be turned into a string", () => {
+      const hostile = {
+        toString: () => {
+          throw new Error("denied");
+        }
+      };
+      expect(runsInLightningLocker(hostile)).toBe(false);
+    });
+  });
+
   describe("dates in the user's time zone", () => {
     const instant = new Date("2025-03-11T03:00:00.000Z");
 

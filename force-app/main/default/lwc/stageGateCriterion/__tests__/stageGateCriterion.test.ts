@@ -213,6 +213,8 @@ describe("c-stage-gate-criterion", () => {
       );
       const create = find<HTMLElement & { label: string }>(element, "create");
       expect(create?.label).toBe("Add contact role");
+      // On desktop (form factor "Large") the pre-filled form needs no mobile hint.
+      expect(find(element, "mobile-hint")).toBeNull();
       create?.click();
 
       expect(encode).toHaveBeenCalledWith({
