@@ -79,6 +79,8 @@ describe("generated metadata for config/stage-gates.json", () => {
         "flows/Stage_Gate_Related_Criteria.flow-meta.xml",
         "lwc/stageGateDefinition/stageGateDefinition.js-meta.xml",
         "lwc/stageGateDefinition/stageGateDefinition.ts",
+        "pathAssistants/Stage_Gates_Enterprise.pathAssistant-meta.xml",
+        "pathAssistants/Stage_Gates_Master.pathAssistant-meta.xml",
         "permissionsets/Stage_Gates_Bypass.permissionset-meta.xml",
         "permissionsets/Stage_Gates_User.permissionset-meta.xml"
       ])

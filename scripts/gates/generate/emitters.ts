@@ -5,6 +5,7 @@
 import { emitApex } from "./apex";
 import { emitFlow } from "./flow";
 import { emitLwcDefinition } from "./lwc-definition";
+import { emitPathAssistants } from "./path-assistants";
 import { emitPermissions } from "./permissions";
 import { emitStageDefinitions } from "./stage-definitions-apex";
 import type { Emitter } from "./types";
@@ -16,5 +17,6 @@ export const EMITTERS: Emitter[] = [
   emitPermissions,
   emitLwcDefinition,
   emitApex,
-  emitStageDefinitions
+  emitStageDefinitions,
+  emitPathAssistants
 ];

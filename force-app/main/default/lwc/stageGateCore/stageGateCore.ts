@@ -117,6 +117,8 @@ export interface StageGateMap {
   alerts?: { overdue?: boolean; regressions?: boolean };
   /** Where field criteria are enforced: validation rules (default) or the record-triggered flow. */
   fieldCriteriaIn?: "validationRules" | "flow";
+  /** Generate Salesforce Path (PathAssistant) metadata from the map; default true. */
+  path?: boolean;
   processes: Process[];
 }
 
