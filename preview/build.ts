@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import lwc from "@lwc/rollup-plugin";
 import replace from "@rollup/plugin-replace";
-import { rollup, type RollupLog } from "rollup";
+import { rollup, type OutputChunk, type RollupLog } from "rollup";
 import {
   DEFAULT_LWC_DIR,
   DEFAULT_OUT_DIR,
@@ -52,11 +52,14 @@ export interface BuildResult {
   seedSource: string;
   durationMs: number;
   warnings: string[];
+  /** The JavaScript chunks written, with the rendered code of each module (for size measurements). */
+  chunks: OutputChunk[];
 }
 
 export const DEFAULT_ENTRIES: Readonly<Record<string, string>> = {
   index: path.join(PREVIEW_SRC, "main.ts"),
-  "bench-card": path.join(PREVIEW_SRC, "bench-card.ts")
+  "bench-card": path.join(PREVIEW_SRC, "bench-card.ts"),
+  "bench-checklist": path.join(PREVIEW_SRC, "bench-checklist.ts")
 };
 
 export const DEFAULT_DATA_DIR = path.join(PROJECT_DIR, "data");
@@ -137,15 +140,17 @@ export async function buildPreview(
       })
     ]
   });
+  let chunks: OutputChunk[] = [];
   try {
     fs.rmSync(outDir, { recursive: true, force: true });
-    await bundle.write({
+    const { output } = await bundle.write({
       dir: path.join(outDir, "js"),
       format: "es",
       entryFileNames: "[name].js",
       chunkFileNames: "chunks/[name]-[hash].js",
       sourcemap: true
     });
+    chunks = output.filter((o): o is OutputChunk => o.type === "chunk");
   } finally {
     await bundle.close();
   }
@@ -184,7 +189,7 @@ export async function buildPreview(
   log(
     `Built ${relativeToProject(outDir)} in ${(durationMs / 1000).toFixed(1)} s`
   );
-  return { outDir, seedSource: seed.source, durationMs, warnings };
+  return { outDir, seedSource: seed.source, durationMs, warnings, chunks };
 }
 
 async function main(): Promise<number> {

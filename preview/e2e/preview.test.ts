@@ -86,6 +86,29 @@ describe("local preview in Chromium", { timeout: 600_000 }, () => {
     await site?.close();
   });
 
+  test("opens on an open deal whose gate is not met, not on a closed one", async () => {
+    const p = await open();
+    const { page } = p;
+    const chosen = await page
+      .locator("[data-id=deal-picker] select option:checked")
+      .textContent();
+    assert.ok(chosen, "a deal is selected");
+    assert.doesNotMatch(chosen, /Closed (Won|Lost)/, "not a closed deal");
+    // Its gate is not met: "Not ready for …" once the counts are in, and a criterion not met.
+    await checklist(page)
+      .locator("[data-id=ready]", {
+        hasText: label("StageGate_NotReady", "").trim()
+      })
+      .waitFor();
+    await checklist(page)
+      .locator("[data-id=checklist] c-stage-gate-criterion [data-id=status]", {
+        hasText: NOT_MET
+      })
+      .first()
+      .waitFor();
+    assertNoPageErrors(p);
+  });
+
   test("checklist of a failing deal, fix a criterion, move the stage, a blocked move, switch deals", async () => {
     const p = await open();
     const { page } = p;

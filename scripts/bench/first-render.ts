@@ -1,38 +1,60 @@
 /**
- * `npm run bench:render`: time to first render of the stage gate component page
- * (the local preview with c-stage-gate-checklist) and of a bare lightning-card
- * page, in the same headless Chromium run, built the same way (production mode).
+ * `npm run bench:render`: time to first render of a page holding c-stage-gate-checklist alone
+ * and of a page holding a bare lightning-card, in the same headless Chromium run, built and
+ * served the same way (production mode, the preview's platform stand-ins), and the JavaScript
+ * the component adds: its own modules (checklist, criterion row, core, generated map, templates,
+ * styles, labels) as bundled, minified (terser) and gzipped.
  *
  *   npm run bench:render                 10 runs of each page, alternating
  *   npm run bench:render -- --runs 30
  *   npm run bench:render -- --json       machine-readable result
- *   npm run bench:render -- --no-build   measure the existing preview/dist instead
  *
- * Time to first render: from navigation start to the first animation frame in
- * which the page's subject is in the DOM: the checklist component with its
- * criteria (record and related-record counts loaded) or the card's body.
+ * Time to first render: from navigation start to the first animation frame in which the
+ * page's subject is complete: every criterion of the checklist shows its status with the
+ * record and the related-record counts loaded (none still "Checking…"), or the card's body.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
 import type { Page } from "playwright-core";
+import type { OutputChunk } from "rollup";
+import { minify } from "terser";
 import { buildPreview, formatBuildError } from "../../preview/build";
 import { launchBrowser } from "../../preview/lib/browser";
-import { DEFAULT_OUT_DIR } from "../../preview/lib/paths";
+import { DEFAULT_LWC_DIR } from "../../preview/lib/paths";
+import { loadCustomLabels } from "../../preview/lib/schema";
 import { serveDirectory } from "../../preview/lib/server";
 
-/** The deal the component page opens: an open deal with field and related criteria in its checklist. */
+/** The deal the checklist page shows: an open deal with field and related criteria in its checklist. */
 export const BENCH_DEAL =
   "Acme — Needs Analysis (in progress: budget not confirmed)";
 
-/** What each page must show to count as rendered (querySelector against the whole DOM). */
-const SUBJECTS = {
-  component:
-    "c-stage-gate-checklist [data-id=checklist] c-stage-gate-criterion [data-id=status]",
-  card: "lightning-card [data-id=bench-card-body]"
-} as const;
-type PageKind = keyof typeof SUBJECTS;
+const CHECKLIST_ENTRY = "bench-checklist";
+const CARD_ENTRY = "bench-card";
+
+/** The status a criterion shows while its related records are counted. */
+function checkingText(): string {
+  const text = loadCustomLabels().get("StageGate_StatusChecking");
+  if (!text) {
+    throw new Error("No custom label StageGate_StatusChecking");
+  }
+  return text;
+}
+
+/**
+ * What each page must show to count as rendered, as the body of a predicate over
+ * `all(selector)` (the browser's own querySelectorAll on the whole document).
+ */
+function subjects(checking: string): Record<PageKind, string> {
+  return {
+    checklist: `const rows = all("c-stage-gate-checklist [data-id=checklist] c-stage-gate-criterion [data-id=status]");
+      return rows.length > 0 && rows.every((r) => r.textContent.trim() !== ${JSON.stringify(checking)});`,
+    card: `return all("lightning-card [data-id=bench-card-body]").length > 0;`
+  };
+}
+type PageKind = "checklist" | "card";
 
 export interface Stats {
   runs: number;
@@ -62,15 +84,17 @@ export function stats(samples: number[]): Stats {
 
 /**
  * Runs before any page script: polls each animation frame with the browser's own
- * querySelector (synthetic shadow later patches document.querySelector to hide
- * shadow content) and records performance.now() once the subject is there.
+ * querySelectorAll (synthetic shadow later patches document.querySelector to hide
+ * shadow content) and records performance.now() once the subject is complete.
  */
-function probeScript(selector: string): string {
+function probeScript(predicateBody: string): string {
   return `(() => {
-    const find = Document.prototype.querySelector;
+    const findAll = Document.prototype.querySelectorAll;
+    const all = (selector) => Array.from(findAll.call(document, selector));
+    const done = () => { ${predicateBody} };
     window.__firstRenderMs = undefined;
     const tick = () => {
-      if (find.call(document, ${JSON.stringify(selector)})) {
+      if (done()) {
         window.__firstRenderMs = performance.now();
         return;
       }
@@ -114,13 +138,68 @@ async function dealId(page: Page, url: string): Promise<string> {
   return value;
 }
 
+export interface Size {
+  bytes: number;
+  minifiedBytes: number;
+  gzippedBytes: number;
+}
+
+/** The chunks an entry loads: its own and every chunk it imports, transitively. */
+export function chunksOf(entry: string, chunks: OutputChunk[]): OutputChunk[] {
+  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+  const start = chunks.find((c) => c.isEntry && c.name === entry);
+  if (!start) {
+    throw new Error(`The build has no entry "${entry}"`);
+  }
+  const seen = new Map<string, OutputChunk>();
+  const visit = (chunk: OutputChunk): void => {
+    if (seen.has(chunk.fileName)) return;
+    seen.set(chunk.fileName, chunk);
+    for (const file of chunk.imports) {
+      const next = byFile.get(file);
+      if (next) visit(next);
+    }
+  };
+  visit(start);
+  return Array.from(seen.values());
+}
+
+/**
+ * The JavaScript of the modules under `dir` that an entry loads, as rendered into the bundle,
+ * then minified with terser and gzipped: what the component adds to a page.
+ */
+export async function codeSize(
+  entry: string,
+  chunks: OutputChunk[],
+  dir: string
+): Promise<Size & { modules: number }> {
+  const prefix = path.resolve(dir) + path.sep;
+  const parts = new Map<string, string>();
+  for (const chunk of chunksOf(entry, chunks)) {
+    for (const [id, module] of Object.entries(chunk.modules)) {
+      if (id.startsWith(prefix) && module.code) {
+        parts.set(id, module.code);
+      }
+    }
+  }
+  const code = Array.from(parts.values()).join("\n");
+  const minified =
+    (await minify(code, { module: true, compress: true, mangle: true })).code ??
+    "";
+  return {
+    modules: parts.size,
+    bytes: Buffer.byteLength(code),
+    minifiedBytes: Buffer.byteLength(minified),
+    gzippedBytes: gzipSync(minified, { level: 9 }).length
+  };
+}
+
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
       runs: { type: "string", default: "10" },
-      json: { type: "boolean", default: false },
-      "no-build": { type: "boolean", default: false }
+      json: { type: "boolean", default: false }
     }
   });
   const runs = Number(values.runs);
@@ -135,30 +214,30 @@ async function main(argv: string[]): Promise<number> {
       console.log(m);
     }
   };
-  const reuse = values["no-build"] === true;
-  const outDir = reuse
-    ? DEFAULT_OUT_DIR
-    : fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-"));
+  const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-render-"));
   try {
-    if (reuse) {
-      if (!fs.existsSync(path.join(outDir, "bench-card.html"))) {
-        console.error(
-          "preview/dist has no build: run npm run preview:build first, or drop --no-build"
-        );
-        return 1;
-      }
-      log("Measuring the existing preview/dist");
-    } else {
-      try {
-        const built = await buildPreview({ outDir, mode: "production" });
-        log(
-          `Built both pages (production mode) in ${(built.durationMs / 1000).toFixed(1)} s`
-        );
-      } catch (error) {
-        console.error(formatBuildError(error));
-        return 1;
-      }
+    let chunks: OutputChunk[];
+    try {
+      const built = await buildPreview({ outDir, mode: "production" });
+      chunks = built.chunks;
+      log(
+        `Built both pages (production mode) in ${(built.durationMs / 1000).toFixed(1)} s`
+      );
+    } catch (error) {
+      console.error(formatBuildError(error));
+      return 1;
     }
+    const added = await codeSize(CHECKLIST_ENTRY, chunks, DEFAULT_LWC_DIR);
+    const pageBytes = (entry: string): number =>
+      chunksOf(entry, chunks).reduce(
+        (n, c) => n + Buffer.byteLength(c.code),
+        0
+      );
+    const pages = {
+      checklist: pageBytes(CHECKLIST_ENTRY),
+      card: pageBytes(CARD_ENTRY)
+    };
+    const probes = subjects(checkingText());
     const server = await serveDirectory(outDir, 0);
     const browser = await launchBrowser();
     try {
@@ -166,15 +245,15 @@ async function main(argv: string[]): Promise<number> {
       const recordId = await dealId(setup, server.url);
       await setup.close();
       const urls: Record<PageKind, string> = {
-        component: `${server.url}index.html?record=${recordId}`,
-        card: `${server.url}bench-card.html`
+        checklist: `${server.url}${CHECKLIST_ENTRY}.html?record=${recordId}`,
+        card: `${server.url}${CARD_ENTRY}.html`
       };
-      const samples: Record<PageKind, number[]> = { component: [], card: [] };
+      const samples: Record<PageKind, number[]> = { checklist: [], card: [] };
       // One warm-up load of each (the browser's own caches), then alternate.
       for (let i = -1; i < runs; i++) {
-        for (const kind of ["component", "card"] as PageKind[]) {
+        for (const kind of ["checklist", "card"] as PageKind[]) {
           const page = await browser.newPage();
-          await page.addInitScript({ content: probeScript(SUBJECTS[kind]) });
+          await page.addInitScript({ content: probeScript(probes[kind]) });
           const ms = await measure(page, urls[kind], kind);
           await page.close();
           if (i >= 0) {
@@ -182,26 +261,48 @@ async function main(argv: string[]): Promise<number> {
           }
         }
       }
-      const component = stats(samples.component);
+      const checklist = stats(samples.checklist);
       const card = stats(samples.card);
       const ratio =
-        Math.round((component.medianMs / card.medianMs) * 100) / 100;
+        Math.round((checklist.medianMs / card.medianMs) * 100) / 100;
       if (values.json) {
         console.log(
-          JSON.stringify({ deal: BENCH_DEAL, component, card, ratio }, null, 2)
+          JSON.stringify(
+            {
+              deal: BENCH_DEAL,
+              checklist,
+              card,
+              ratio,
+              componentJs: added,
+              pageJsBytes: pages
+            },
+            null,
+            2
+          )
         );
       } else {
-        const row = (name: string, s: Stats): string =>
-          `${name.padEnd(28)} ${String(s.medianMs).padStart(8)} ${String(s.minMs).padStart(8)} ${String(s.maxMs).padStart(8)}`;
+        const row = (name: string, st: Stats): string =>
+          `${name.padEnd(32)} ${String(st.medianMs).padStart(8)} ${String(st.minMs).padStart(8)} ${String(st.maxMs).padStart(8)}`;
         console.log(
-          `\nTime to first render, ${runs} runs each, headless Chromium (ms)`
+          `\nTime to first render, ${runs} runs each, headless Chromium (ms); deal: ${BENCH_DEAL}`
         );
         console.log(
-          `${"page".padEnd(28)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}`
+          `${"page".padEnd(32)} ${"median".padStart(8)} ${"min".padStart(8)} ${"max".padStart(8)}`
         );
-        console.log(row("stage gate component page", component));
-        console.log(row("bare lightning-card page", card));
-        console.log(`\nRatio (component / card, medians): ${ratio}`);
+        console.log(row("checklist alone (record+counts)", checklist));
+        console.log(row("bare lightning-card", card));
+        console.log(
+          `\nRatio (checklist / card, medians): ${ratio} (target <= 1.5)`
+        );
+        const kb = (n: number): string => `${(n / 1024).toFixed(1)} KiB`;
+        console.log(
+          `JavaScript the component adds (${added.modules} modules of force-app/main/default/lwc): ` +
+            `${kb(added.bytes)} as bundled, ${kb(added.minifiedBytes)} minified, ${kb(added.gzippedBytes)} minified and gzipped`
+        );
+        console.log(
+          `JavaScript each page loads in this build (LWC engine, base components, the preview's platform stand-ins and sample data included; not minified): ` +
+            `checklist page ${kb(pages.checklist)}, card page ${kb(pages.card)}`
+        );
       }
       return 0;
     } finally {
@@ -209,9 +310,7 @@ async function main(argv: string[]): Promise<number> {
       await server.close();
     }
   } finally {
-    if (!reuse) {
-      fs.rmSync(outDir, { recursive: true, force: true });
-    }
+    fs.rmSync(outDir, { recursive: true, force: true });
   }
 }
 

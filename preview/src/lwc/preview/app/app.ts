@@ -4,6 +4,7 @@ import {
   onChange,
   query,
   recordTypeOf,
+  relatedCounts,
   resetToSampleData
 } from "../../../platform/org";
 import {
@@ -22,9 +23,10 @@ import {
   bypassPermission,
   hasBypass,
   setCurrentPage,
+  today,
   userName
 } from "../../../platform/session";
-import { selectProcess } from "c/stageGateCore";
+import { buildChecklist, selectProcess } from "c/stageGateCore";
 
 interface Toast {
   key: number;
@@ -63,9 +65,10 @@ export default class App extends LightningElement {
   connectedCallback(): void {
     this.loadDeals();
     const wanted = param("record");
-    const first = this.deals[0]?.value ?? "";
     this.openRecord(
-      wanted && this.deals.some((d) => d.value === wanted) ? wanted : first
+      wanted && this.deals.some((d) => d.value === wanted)
+        ? wanted
+        : this.firstDealToShow()
     );
     this.stopOrg = onChange(() => this.loadDeals());
     this.addEventListener(SHOW_TOAST_EVENT, (e) =>
@@ -100,6 +103,38 @@ export default class App extends LightningElement {
     return deal
       ? (selectProcess(MAP, recordTypeOf(deal.fields))?.name ?? "no process")
       : "";
+  }
+
+  /**
+   * The deal the page opens on without ?record=: the first (by name) open deal whose current
+   * gate is not met, so the checklist shows what it is for; else the first open deal; else the
+   * first deal. The core decides, as in the component.
+   */
+  private firstDealToShow(): string {
+    const open: string[] = [];
+    for (const deal of this.deals) {
+      const record = query("Opportunity", (f) => f.Id === deal.value)[0];
+      if (!record) {
+        continue;
+      }
+      const checklist = buildChecklist(MAP, {
+        values: record.fields,
+        counts: relatedCounts(deal.value),
+        today: today(),
+        recordType: recordTypeOf(record.fields),
+        stage: (record.fields.StageName as string | null) ?? null,
+        lastStageChange: null,
+        missingIsBlank: true
+      });
+      if (checklist.status !== "open") {
+        continue;
+      }
+      if (!checklist.ready) {
+        return deal.value;
+      }
+      open.push(deal.value);
+    }
+    return open[0] ?? this.deals[0]?.value ?? "";
   }
 
   private loadDeals(): void {
