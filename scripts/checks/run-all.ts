@@ -58,11 +58,12 @@ export const STEPS: Step[] = [
   {
     name: "apex",
     summary:
-      "Apex syntax and formatting; apex-ls semantics (types, methods, arguments); PMD and regex rules of severity 1-2",
+      "Apex syntax and formatting; apex-ls semantics (types, methods, arguments); SOQL fields; PMD and regex rules of severity 1-2",
     run: async (root) => {
       const { checkApexFormat, checkApexSyntax } = await import("./apex");
       const syntax = checkApexSyntax(root);
       if (syntax.length > 0) return syntax;
+      const soql = (await import("./soql")).checkSoql(root);
       const { checkPmd } = await import("./pmd");
       const { checkApexSemantics } = await import("./apex-ls");
       const [format, semantics, pmd] = await Promise.all([
@@ -70,7 +71,7 @@ export const STEPS: Step[] = [
         checkApexSemantics(root),
         checkPmd(root)
       ]);
-      return [...format, ...semantics, ...pmd];
+      return [...soql, ...format, ...semantics, ...pmd];
     }
   },
   {

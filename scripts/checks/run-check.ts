@@ -23,6 +23,7 @@ export const CHECKS: Record<string, (root: string) => Promise<Problem[]>> = {
   "apex-format": async (root) => (await import("./apex")).checkApexFormat(root),
   "apex-ls": async (root) =>
     (await import("./apex-ls")).checkApexSemantics(root),
+  soql: async (root) => (await import("./soql")).checkSoql(root),
   pmd: async (root) => (await import("./pmd")).checkPmd(root),
   flows: async (root) => (await import("./flows")).checkFlows(root),
   sf: async (root) => (await import("./sf-project")).checkSfProject(root)

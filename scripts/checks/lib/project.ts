@@ -25,6 +25,11 @@ export interface ObjectInfo {
   name: string;
   custom: boolean;
   fields: Map<string, FieldInfo>;
+  /**
+   * Parent-to-child relationships by lower-case name (`OpportunityLineItems`, `Foos__r`): the
+   * child object each returns, for SOQL subqueries.
+   */
+  childRelationships: Map<string, { name: string; childObject: string }>;
 }
 
 export interface ProjectIndex {
@@ -39,8 +44,60 @@ const key = (name: string): string => name.toLowerCase();
 
 type Catalogue = Record<
   string,
-  Record<string, { type?: string; referenceTo?: string | string[] }> | string
+  | Record<
+      string,
+      {
+        type?: string;
+        referenceTo?: string | string[];
+        relationshipName?: string;
+      }
+    >
+  | string
 >;
+
+/** The catalogue's parent-to-child relationships: parent object → relationship name → child object. */
+const CHILD_RELATIONSHIPS_KEY = "_childRelationships";
+
+/** Custom fields on Activity apply to both Task and Event. */
+const OBJECT_ALIASES: Readonly<Record<string, string[]>> = {
+  activity: ["Task", "Event"]
+};
+
+const isCustomObject = (name: string): boolean =>
+  /__(c|mdt|e|x|b)$/i.test(name);
+
+/**
+ * The system fields every custom object (`__c`) has besides its own (Object Reference, "Custom
+ * Object __c"): they are not in its metadata folder. (A detail object of a master-detail
+ * relationship has no OwnerId.)
+ */
+const CUSTOM_OBJECT_SYSTEM_FIELDS: readonly FieldInfo[] = [
+  { name: "Id", type: "Id", referenceTo: [] },
+  { name: "Name", type: "Text", referenceTo: [] },
+  { name: "IsDeleted", type: "Checkbox", referenceTo: [] },
+  { name: "CreatedDate", type: "DateTime", referenceTo: [] },
+  { name: "LastModifiedDate", type: "DateTime", referenceTo: [] },
+  { name: "SystemModstamp", type: "DateTime", referenceTo: [] },
+  ...["Owner", "CreatedBy", "LastModifiedBy"].map((relationshipName) => ({
+    name: `${relationshipName}Id`,
+    type: "Reference",
+    referenceTo: ["User"],
+    relationshipName
+  }))
+];
+
+function objectEntry(
+  objects: Map<string, ObjectInfo>,
+  name: string,
+  custom: boolean
+): ObjectInfo {
+  let info = objects.get(key(name));
+  if (!info) {
+    info = { name, custom, fields: new Map(), childRelationships: new Map() };
+    objects.set(key(name), info);
+  }
+  return info;
+}
 
 /** The standard-field catalogue: the project's own if it has one, else this repository's. */
 export function catalogueFile(root: string): string {
@@ -58,11 +115,7 @@ function addStandardObjects(
   const catalogue = JSON.parse(fs.readFileSync(file, "utf8")) as Catalogue;
   for (const [objectName, fields] of Object.entries(catalogue)) {
     if (objectName.startsWith("_") || typeof fields !== "object") continue;
-    const info: ObjectInfo = objects.get(key(objectName)) ?? {
-      name: objectName,
-      custom: false,
-      fields: new Map()
-    };
+    const info = objectEntry(objects, objectName, false);
     for (const [fieldName, field] of Object.entries(fields)) {
       if (fieldName.startsWith("_")) continue;
       const referenceTo =
@@ -76,13 +129,26 @@ function addStandardObjects(
         name: fieldName,
         type: field.type ?? "Unknown",
         referenceTo,
-        relationshipName:
-          isReference && /Id$/.test(fieldName)
-            ? fieldName.slice(0, -2)
-            : undefined
+        // Standard lookups are traversed by the field name without "Id" (AccountId → Account).
+        relationshipName: isReference
+          ? (field.relationshipName ??
+            (/Id$/.test(fieldName) ? fieldName.slice(0, -2) : undefined))
+          : undefined
       });
     }
-    objects.set(key(objectName), info);
+  }
+  const children = catalogue[CHILD_RELATIONSHIPS_KEY];
+  if (typeof children === "object") {
+    for (const [parent, relationships] of Object.entries(children)) {
+      if (parent.startsWith("_") || typeof relationships !== "object") continue;
+      const info = objectEntry(objects, parent, false);
+      for (const [name, child] of Object.entries(
+        relationships as Record<string, string>
+      )) {
+        if (name.startsWith("_")) continue;
+        info.childRelationships.set(key(name), { name, childObject: child });
+      }
+    }
   }
 }
 
@@ -99,35 +165,52 @@ function addCustomObjects(
     for (const objectsDir of findDirs(path.join(root, dir), "objects")) {
       for (const entry of fs.readdirSync(objectsDir, { withFileTypes: true })) {
         if (!entry.isDirectory()) continue;
-        const objectName = entry.name;
-        const info: ObjectInfo = objects.get(key(objectName)) ?? {
-          name: objectName,
-          custom: /__(c|mdt|e|x|b)$/i.test(objectName),
-          fields: new Map()
-        };
-        const fieldsDir = path.join(objectsDir, objectName, "fields");
-        if (fs.existsSync(fieldsDir)) {
-          for (const file of fs.readdirSync(fieldsDir)) {
-            const match = /^(.+)\.field-meta\.xml$/.exec(file);
-            if (!match) continue;
-            const xml = fs.readFileSync(path.join(fieldsDir, file), "utf8");
-            const fieldName = match[1];
-            const referenceTo = tagText(xml, "referenceTo");
-            const relationship = tagText(xml, "relationshipName");
-            info.fields.set(key(fieldName), {
-              name: fieldName,
-              type: tagText(xml, "type") ?? "Unknown",
-              referenceTo: referenceTo ? [referenceTo] : [],
-              relationshipName: referenceTo
-                ? relationship
-                  ? `${relationship}__r`
-                  : fieldName.replace(/__c$/i, "__r")
-                : undefined,
-              file: rel(root, path.join(fieldsDir, file))
-            });
+        const folder = entry.name;
+        const targets = OBJECT_ALIASES[key(folder)] ?? [folder];
+        const infos = targets.map((name) =>
+          objectEntry(objects, name, isCustomObject(name))
+        );
+        for (const info of infos) {
+          if (!/__c$/i.test(info.name)) continue;
+          for (const field of CUSTOM_OBJECT_SYSTEM_FIELDS)
+            if (!info.fields.has(key(field.name)))
+              info.fields.set(key(field.name), field);
+        }
+        const fieldsDir = path.join(objectsDir, folder, "fields");
+        if (!fs.existsSync(fieldsDir)) continue;
+        for (const file of fs.readdirSync(fieldsDir).sort()) {
+          const match = /^(.+)\.field-meta\.xml$/.exec(file);
+          if (!match) continue;
+          const xml = fs.readFileSync(path.join(fieldsDir, file), "utf8");
+          const fieldName = match[1];
+          const referenceTo = tagText(xml, "referenceTo");
+          // A custom lookup Foo__c is traversed to its parent as Foo__r; its <relationshipName>
+          // (plus __r) names the other direction, the parent's child relationship.
+          const childRelationship = tagText(xml, "relationshipName");
+          const field: FieldInfo = {
+            name: fieldName,
+            type: tagText(xml, "type") ?? "Unknown",
+            referenceTo: referenceTo ? [referenceTo] : [],
+            relationshipName: referenceTo
+              ? fieldName.replace(/__c$/i, "__r")
+              : undefined,
+            file: rel(root, path.join(fieldsDir, file))
+          };
+          for (const info of infos) {
+            info.fields.set(key(fieldName), field);
+            if (referenceTo && childRelationship) {
+              const name = `${childRelationship}__r`;
+              objectEntry(
+                objects,
+                referenceTo,
+                isCustomObject(referenceTo)
+              ).childRelationships.set(key(name), {
+                name,
+                childObject: info.name
+              });
+            }
           }
         }
-        objects.set(key(objectName), info);
       }
     }
   }
