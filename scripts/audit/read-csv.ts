@@ -8,8 +8,11 @@
  * value, 50 = 50%), checkboxes from "true"/"false" (also 1/0), dates and date-times as
  * ISO text; a blank cell is null. A CSV carries no related records, so related-record
  * criteria are reported as not checked.
+ *
+ * The file is streamed through csv-parse's stream API: rows are built as records arrive,
+ * and the file's bytes are not held.
  */
-import { parse } from "csv-parse/sync";
+import { parse } from "csv-parse";
 import {
   dateOnly,
   fieldKind,
@@ -84,29 +87,62 @@ function convert(raw: string, kind: FieldKind | undefined): Converted {
   }
 }
 
-function lineStarts(buffer: Buffer): (byteOffset: number) => number {
-  // Counts newlines incrementally: offsets are asked for in increasing order.
-  let line = 1;
-  let scanned = 0;
-  return (byteOffset: number) => {
-    for (; scanned < byteOffset && scanned < buffer.length; scanned++) {
-      if (buffer[scanned] === 10) {
-        line++;
+/**
+ * Line numbers of record starts, computed from the bytes as they stream past: chunks are
+ * kept only until every record starting in them has been placed (offsets are asked for in
+ * increasing order), so memory stays bounded by csv-parse's own read-ahead.
+ */
+class LineCounter {
+  private chunks: Buffer[] = [];
+  /** File offset of chunks[0][0]. */
+  private base = 0;
+  private scanned = 0;
+  private line = 1;
+
+  add(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  private byteAt(offset: number): number | undefined {
+    let at = offset - this.base;
+    for (const c of this.chunks) {
+      if (at < c.length) {
+        return c[at];
+      }
+      at -= c.length;
+    }
+    return undefined;
+  }
+
+  /** The line of the first record starting at or after `offset` (blank lines skipped). */
+  lineOfRecordAfter(offset: number): number {
+    let start = offset;
+    for (;;) {
+      const b = this.byteAt(start);
+      if (b !== 10 && b !== 13) {
+        break;
+      }
+      start++;
+    }
+    for (; this.scanned < start; this.scanned++) {
+      const b = this.byteAt(this.scanned);
+      if (b === undefined) {
+        break;
+      }
+      if (b === 10) {
+        this.line++;
       }
     }
-    return line;
-  };
-}
-
-/** First byte of the record that starts at or after `offset` (skips blank lines). */
-function skipBlankLines(buffer: Buffer, offset: number): number {
-  while (
-    offset < buffer.length &&
-    (buffer[offset] === 10 || buffer[offset] === 13)
-  ) {
-    offset++;
+    // Drop chunks wholly before the scanned offset.
+    while (
+      this.chunks.length > 0 &&
+      this.base + this.chunks[0].length <= this.scanned
+    ) {
+      this.base += this.chunks[0].length;
+      this.chunks.shift();
+    }
+    return this.line;
   }
-  return offset;
 }
 
 interface ParsedRecord {
@@ -114,39 +150,24 @@ interface ParsedRecord {
   info: { bytes: number };
 }
 
-export function readCsvExport(
-  content: Buffer,
+/** The header's columns, matched to the field catalogue. */
+interface Header {
+  columns: Column[];
+  recordTypeColumn: number;
+}
+
+function readHeader(
+  cells: string[],
   source: string,
-  fields: FieldCatalogue
-): AuditInput {
-  let parsed: ParsedRecord[];
-  try {
-    parsed = parse(content, {
-      bom: true,
-      skip_empty_lines: true,
-      info: true
-    }) as unknown as ParsedRecord[];
-  } catch (error) {
-    // csv-parse's CsvError: a code "CSV_…" and the line it stopped at.
-    const csvError = error as Error & { code?: unknown; lines?: number };
-    if (typeof csvError.code === "string" && csvError.code.startsWith("CSV_")) {
-      throw new AuditInputError(
-        source,
-        `not a valid CSV file: ${csvError.message}; ${EXPECTED_INPUT}`,
-        csvError.lines ? `line ${csvError.lines}` : undefined
-      );
-    }
-    throw error;
-  }
-  if (parsed.length === 0) {
-    throw new AuditInputError(source, `has no header row; ${EXPECTED_INPUT}`);
-  }
+  fields: FieldCatalogue,
+  problems: InputProblem[]
+): Header {
   const opportunityFields = fields.Opportunity ?? {};
   const byLowerName = new Map<string, string>();
   for (const name of Object.keys(opportunityFields)) {
     byLowerName.set(name.toLowerCase(), name);
   }
-  const header = parsed[0].record.map((h) => h.trim());
+  const header = cells.map((h) => h.trim());
   const columns: Column[] = [];
   let recordTypeColumn = -1;
   header.forEach((name, index) => {
@@ -167,7 +188,6 @@ export function readCsvExport(
       "line 1"
     );
   }
-  const problems: InputProblem[] = [];
   if (recordTypeColumn < 0) {
     const hasRecordTypeId = columns.some((c) => c.field === "RecordTypeId");
     problems.push({
@@ -177,56 +197,137 @@ export function readCsvExport(
       }: records are matched to processes as if they had no record type`
     });
   }
-  const lineOf = lineStarts(content);
-  const records: OpportunityRow[] = [];
-  for (let i = 1; i < parsed.length; i++) {
-    const start = skipBlankLines(content, parsed[i - 1].info.bytes);
-    const line = lineOf(start);
-    const location = `line ${line}`;
-    const cells = parsed[i].record;
-    const values: Record<string, unknown> = {};
-    const row: OpportunityRow = {
-      row: i,
-      location,
-      id: null,
-      name: null,
-      stage: null,
-      recordType:
-        recordTypeColumn < 0 ? undefined : cells[recordTypeColumn] || null,
-      isClosed: undefined,
-      lastStageChange: undefined,
-      createdDate: undefined,
-      values,
-      related: {}
-    };
-    for (const column of columns) {
-      const raw = cells[column.index];
-      const result = convert(raw, column.kind);
-      if (result.ok) {
-        values[column.field] = result.value;
-      } else {
-        (row.invalidFields ??= []).push(column.field);
-        problems.push({
-          kind: "invalidValue",
-          location,
-          row: i,
-          message: `column ${column.field}: "${raw}" ${result.reason}; criteria on it are not checked for this opportunity`
-        });
-      }
+  return { columns, recordTypeColumn };
+}
+
+function toRow(
+  cells: string[],
+  i: number,
+  line: number,
+  header: Header,
+  problems: InputProblem[]
+): OpportunityRow {
+  const location = `line ${line}`;
+  const values: Record<string, unknown> = {};
+  const row: OpportunityRow = {
+    row: i,
+    location,
+    id: null,
+    name: null,
+    stage: null,
+    recordType:
+      header.recordTypeColumn < 0
+        ? undefined
+        : cells[header.recordTypeColumn] || null,
+    isClosed: undefined,
+    lastStageChange: undefined,
+    createdDate: undefined,
+    values,
+    related: {}
+  };
+  const rowProblems: InputProblem[] = [];
+  for (const column of header.columns) {
+    const raw = cells[column.index];
+    const result = convert(raw, column.kind);
+    if (result.ok) {
+      values[column.field] = result.value;
+    } else {
+      (row.invalidFields ??= []).push(column.field);
+      rowProblems.push({
+        kind: "invalidValue",
+        location,
+        row: i,
+        message: `column ${column.field}: "${raw}" ${result.reason}; criteria on it are not checked for this opportunity`
+      });
     }
-    row.id = typeof values.Id === "string" ? values.Id : null;
-    row.name = typeof values.Name === "string" ? values.Name : null;
-    row.stage = typeof values.StageName === "string" ? values.StageName : null;
-    row.isClosed =
-      typeof values.IsClosed === "boolean" ? values.IsClosed : undefined;
-    row.lastStageChange = textOrBlank(values, "LastStageChangeDate");
-    row.createdDate = textOrBlank(values, "CreatedDate");
-    records.push(row);
   }
-  for (const p of problems) {
-    if (p.row !== undefined) {
-      p.id = records[p.row - 1].id;
+  row.id = typeof values.Id === "string" ? values.Id : null;
+  row.name = typeof values.Name === "string" ? values.Name : null;
+  row.stage = typeof values.StageName === "string" ? values.StageName : null;
+  row.isClosed =
+    typeof values.IsClosed === "boolean" ? values.IsClosed : undefined;
+  row.lastStageChange = textOrBlank(values, "LastStageChangeDate");
+  row.createdDate = textOrBlank(values, "CreatedDate");
+  for (const p of rowProblems) {
+    p.id = row.id;
+    problems.push(p);
+  }
+  return row;
+}
+
+/**
+ * Reads a CSV export from a stream of bytes with csv-parse's stream API, one record at a
+ * time; each becomes a row as it arrives.
+ */
+export async function readCsvExport(
+  input: AsyncIterable<Buffer | string> | Buffer,
+  source: string,
+  fields: FieldCatalogue
+): Promise<AuditInput> {
+  const parser = parse({ bom: true, skip_empty_lines: true, info: true });
+  const lines = new LineCounter();
+  const chunks: AsyncIterable<Buffer | string> = Buffer.isBuffer(input)
+    ? (async function* () {
+        yield input;
+      })()
+    : input;
+  // Feeds the parser while the loop below takes its records (backpressure: wait for drain).
+  const feeding = (async () => {
+    try {
+      for await (const chunk of chunks) {
+        if (parser.destroyed) {
+          return;
+        }
+        const bytes =
+          typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+        lines.add(bytes);
+        if (!parser.write(bytes)) {
+          await new Promise<void>((resolve) => {
+            parser.once("drain", resolve);
+            parser.once("close", resolve);
+          });
+        }
+      }
+      if (!parser.destroyed) {
+        parser.end();
+      }
+    } catch (error) {
+      parser.destroy(error as Error);
     }
+  })();
+  const problems: InputProblem[] = [];
+  const records: OpportunityRow[] = [];
+  let header: Header | undefined;
+  let previousEnd = 0;
+  let n = 0;
+  try {
+    for await (const parsed of parser as AsyncIterable<ParsedRecord>) {
+      if (header === undefined) {
+        header = readHeader(parsed.record, source, fields, problems);
+      } else {
+        n++;
+        const line = lines.lineOfRecordAfter(previousEnd);
+        records.push(toRow(parsed.record, n, line, header, problems));
+      }
+      previousEnd = parsed.info.bytes;
+    }
+  } catch (error) {
+    parser.destroy();
+    // csv-parse's CsvError: a code "CSV_…" and the line it stopped at.
+    const csvError = error as Error & { code?: unknown; lines?: number };
+    if (typeof csvError.code === "string" && csvError.code.startsWith("CSV_")) {
+      throw new AuditInputError(
+        source,
+        `not a valid CSV file: ${csvError.message}; ${EXPECTED_INPUT}`,
+        csvError.lines ? `line ${csvError.lines}` : undefined
+      );
+    }
+    throw error;
+  } finally {
+    await feeding;
+  }
+  if (header === undefined) {
+    throw new AuditInputError(source, `has no header row; ${EXPECTED_INPUT}`);
   }
   return {
     source,

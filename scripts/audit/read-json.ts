@@ -4,13 +4,14 @@
  *
  * A subquery that is null means "no related records"; a subquery absent from the export means
  * its criteria cannot be checked (the audit reports them as not checked, never as failing).
+ *
+ * The export is streamed (./json-records.ts): records are read one at a time, so neither the
+ * file's text nor a tree of the whole document is held besides the rows themselves.
  */
-import {
-  parse as parseJsonc,
-  printParseErrorCode,
-  type ParseError
-} from "jsonc-parser";
+import * as fs from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import type { RelatedObject } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { describeJson as describe, JsonRecordsReader } from "./json-records";
 import {
   AuditInputError,
   EXPECTED_INPUT,
@@ -25,132 +26,6 @@ type JsonObject = Record<string, unknown>;
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) {
-    return "null";
-  }
-  if (Array.isArray(value)) {
-    return "an array";
-  }
-  return typeof value === "object" ? "an object" : `a ${typeof value}`;
-}
-
-/** Line and column (1-based) of a character offset. */
-export function lineAndColumn(
-  text: string,
-  offset: number
-): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
-/** JSON.parse with a file:line:column error when the text is not valid JSON. */
-function parseJsonText(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    const errors: ParseError[] = [];
-    parseJsonc(text, errors, {
-      disallowComments: true,
-      allowTrailingComma: false
-    });
-    const first = errors[0];
-    const where = first
-      ? lineAndColumn(text, first.offset)
-      : { line: 1, column: 1 };
-    const what = first
-      ? printParseErrorCode(first.error)
-      : error instanceof Error
-        ? error.message
-        : String(error);
-    throw new AuditInputError(
-      source,
-      `not valid JSON (${what}); ${EXPECTED_INPUT}`,
-      `line ${where.line}, column ${where.column}`
-    );
-  }
-}
-
-interface RecordList {
-  records: unknown[];
-  path: string;
-  kind: AuditInput["kind"];
-  done?: boolean;
-  totalSize?: number;
-}
-
-function findRecords(data: unknown, source: string): RecordList {
-  if (Array.isArray(data)) {
-    return { records: data, path: "$", kind: "records-json" };
-  }
-  if (!isObject(data)) {
-    throw new AuditInputError(
-      source,
-      `is ${describe(data)}; ${EXPECTED_INPUT}`,
-      "$"
-    );
-  }
-  if ("status" in data && typeof data.status === "number") {
-    if (data.status !== 0) {
-      const name = typeof data.name === "string" ? `${data.name}: ` : "";
-      const message =
-        typeof data.message === "string" ? data.message : "no message";
-      throw new AuditInputError(
-        source,
-        `sf reported an error (status ${data.status}): ${name}${message}`,
-        "$.status"
-      );
-    }
-    if (!isObject(data.result)) {
-      throw new AuditInputError(
-        source,
-        `must be an object with "records"; ${EXPECTED_INPUT}`,
-        "$.result"
-      );
-    }
-    return recordsOf(data.result, "$.result", "sf-query-json", source);
-  }
-  if ("records" in data) {
-    return recordsOf(data, "$", "records-json", source);
-  }
-  throw new AuditInputError(
-    source,
-    `has no "records" (keys: ${Object.keys(data).slice(0, 8).join(", ") || "none"}); ${EXPECTED_INPUT}`,
-    "$"
-  );
-}
-
-function recordsOf(
-  container: JsonObject,
-  path: string,
-  kind: AuditInput["kind"],
-  source: string
-): RecordList {
-  const records = container.records;
-  if (!Array.isArray(records)) {
-    throw new AuditInputError(
-      source,
-      `must be an array of records, found ${describe(records)}; ${EXPECTED_INPUT}`,
-      `${path}.records`
-    );
-  }
-  return {
-    records,
-    path: `${path}.records`,
-    kind,
-    done: typeof container.done === "boolean" ? container.done : undefined,
-    totalSize:
-      typeof container.totalSize === "number" ? container.totalSize : undefined
-  };
 }
 
 function stringOrNull(value: unknown): string | null {
@@ -216,10 +91,9 @@ function relatedRecords(
 function toRow(
   record: unknown,
   index: number,
-  path: string,
+  location: string,
   source: string
 ): OpportunityRow {
-  const location = `${path}[${index}]`;
   if (!isObject(record)) {
     throw new AuditInputError(
       source,
@@ -270,56 +144,128 @@ function toRow(
   return row;
 }
 
-/** Parses the text of a JSON export; throws AuditInputError when it is not one. */
-export function readJsonExport(text: string, source: string): AuditInput {
-  const data = parseJsonText(text, source);
-  const list = findRecords(data, source);
-  const problems: InputProblem[] = [];
-  const records = list.records.map((r, i) => toRow(r, i, list.path, source));
-  const looksLikeOpportunities = list.records.some(
-    (r) =>
-      isObject(r) &&
-      ("StageName" in r ||
-        (isObject(r.attributes) && r.attributes.type === "Opportunity"))
-  );
-  if (records.length > 0 && !looksLikeOpportunities) {
-    throw new AuditInputError(
-      source,
-      `no record has a StageName field or attributes.type "Opportunity"; ${EXPECTED_INPUT}`,
-      list.path
-    );
-  }
-  const incomplete =
-    list.done === false ||
-    (list.totalSize !== undefined && list.totalSize > records.length);
-  if (incomplete) {
-    problems.push({
-      kind: "incomplete",
-      location: list.path,
-      message:
-        `the export is incomplete: ${records.length} of ${list.totalSize ?? "more"} records. ` +
-        'sf data query stops at the "org-max-query-limit" config value (default 50,000): ' +
-        "raise it (or set SF_ORG_MAX_QUERY_LIMIT) and export again"
+/** Collects rows from a stream of text chunks (see json-records.ts). */
+class RowCollector {
+  readonly records: OpportunityRow[] = [];
+  private looksLikeOpportunities = false;
+  private readonly reader: JsonRecordsReader;
+
+  constructor(
+    private readonly source: string,
+    text: () => string | undefined
+  ) {
+    this.reader = new JsonRecordsReader({
+      expected: EXPECTED_INPUT,
+      error: (detail, location) =>
+        new AuditInputError(source, detail, location),
+      onRecord: (value, location, index) => {
+        if (
+          !this.looksLikeOpportunities &&
+          isObject(value) &&
+          ("StageName" in value ||
+            (isObject(value.attributes) &&
+              value.attributes.type === "Opportunity"))
+        ) {
+          this.looksLikeOpportunities = true;
+        }
+        this.records.push(toRow(value, index, location, source));
+      },
+      text
     });
   }
-  for (const row of records) {
-    if (row.partialRelated) {
+
+  write(chunk: string): void {
+    this.reader.write(chunk);
+  }
+
+  end(): AuditInput {
+    const { source, records } = this;
+    const list = this.reader.end();
+    if (records.length > 0 && !this.looksLikeOpportunities) {
+      throw new AuditInputError(
+        source,
+        `no record has a StageName field or attributes.type "Opportunity"; ${EXPECTED_INPUT}`,
+        list.path
+      );
+    }
+    const problems: InputProblem[] = [];
+    const incomplete =
+      list.done === false ||
+      (list.totalSize !== undefined && list.totalSize > records.length);
+    if (incomplete) {
       problems.push({
         kind: "incomplete",
-        location: row.location,
-        row: row.row,
-        id: row.id,
-        message: `related records cut short (done: false) for ${row.partialRelated
-          .map((o) => RELATIONSHIP_NAMES[o])
-          .join(", ")}: criteria on them are not checked for this opportunity`
+        location: list.path,
+        message:
+          `the export is incomplete: ${records.length} of ${list.totalSize ?? "more"} records. ` +
+          'sf data query stops at the "org-max-query-limit" config value (default 50,000): ' +
+          "raise it (or set SF_ORG_MAX_QUERY_LIMIT) and export again"
       });
     }
+    for (const row of records) {
+      if (row.partialRelated) {
+        problems.push({
+          kind: "incomplete",
+          location: row.location,
+          row: row.row,
+          id: row.id,
+          message: `related records cut short (done: false) for ${row.partialRelated
+            .map((o) => RELATIONSHIP_NAMES[o])
+            .join(", ")}: criteria on them are not checked for this opportunity`
+        });
+      }
+    }
+    return {
+      source,
+      kind: list.kind,
+      records,
+      problems,
+      totalSize: incomplete ? list.totalSize : undefined
+    };
   }
-  return {
-    source,
-    kind: list.kind,
-    records,
-    problems,
-    totalSize: incomplete ? list.totalSize : undefined
-  };
+}
+
+/** Text is fed to the tokenizer in slices of this many characters (bounded token batches). */
+const SLICE = 1 << 20;
+
+/** Parses the text of a JSON export; throws AuditInputError when it is not one. */
+export function readJsonExport(text: string, source: string): AuditInput {
+  const collector = new RowCollector(source, () => text);
+  for (let i = 0; i < text.length; i += SLICE) {
+    collector.write(text.slice(i, i + SLICE));
+  }
+  return collector.end();
+}
+
+/**
+ * Reads a JSON export file in chunks (never the whole text at once). Synchronous: the
+ * tokenizer takes each chunk as it is read. A syntax error re-reads the file (when it is
+ * small enough) to name the exact line and column.
+ */
+export function readJsonFile(file: string, source: string): AuditInput {
+  const collector = new RowCollector(source, () => {
+    try {
+      return fs.statSync(file).size <= 512 * 1048576
+        ? fs.readFileSync(file, "utf8")
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const fd = fs.openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(SLICE);
+    const decoder = new StringDecoder("utf8");
+    for (;;) {
+      const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) {
+        break;
+      }
+      collector.write(decoder.write(buffer.subarray(0, n)));
+    }
+    collector.write(decoder.end());
+  } finally {
+    fs.closeSync(fd);
+  }
+  return collector.end();
 }

@@ -11,6 +11,7 @@
  * and extrapolates; "all" evaluates every record (about an hour for 100,000 records);
  * N evaluates every k-th record for about N records.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -22,6 +23,7 @@ import {
   type OpportunityAudit
 } from "../audit/report";
 import { readJsonExport } from "../audit/read-json";
+import { readAuditFile } from "../audit/read";
 import { generateSyntheticExport } from "../audit/synthetic";
 import type { AuditInput } from "../audit/types";
 import { validationRuleFormulas } from "../gates/generate/validation-rules";
@@ -234,6 +236,68 @@ function formulonVersion(): string {
   }
 }
 
+/**
+ * The command's path in a fresh process — read the export file, audit — and that
+ * process's peak memory (resident set size), for the JSON file written by the benchmark.
+ */
+async function memoryChild(argv: string[]): Promise<void> {
+  const [file, config, today] = argv;
+  const loaded = loadMap(config);
+  const start = process.hrtime.bigint();
+  const cpuStart = process.cpuUsage();
+  const input = await readAuditFile(file, loaded.fields);
+  const report = auditRecords(loaded.runtime, input, {
+    today,
+    config: loaded.file
+  });
+  const cpu = process.cpuUsage(cpuStart);
+  process.stdout.write(
+    `${JSON.stringify({
+      ms: Number(process.hrtime.bigint() - start) / 1e6,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      audited: report.totals.audited,
+      maxRssMb: process.resourceUsage().maxRSS / 1024
+    })}\n`
+  );
+}
+
+function measureMemory(text: string, opts: Options): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-audit-"));
+  const file = path.join(dir, "opportunities.sf-query.json");
+  try {
+    fs.writeFileSync(file, text);
+    const run = spawnSync(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        __filename,
+        "--memory-child",
+        file,
+        opts.config,
+        opts.today
+      ],
+      { cwd: PROJECT_DIR, encoding: "utf8" }
+    );
+    if (run.status !== 0) {
+      throw new Error(`memory run failed (${run.status}):\n${run.stderr}`);
+    }
+    const r = JSON.parse(run.stdout.trim().split("\n").pop() as string) as {
+      ms: number;
+      cpuMs: number;
+      audited: number;
+      maxRssMb: number;
+    };
+    console.log("");
+    console.log(
+      `Peak memory of the command's path in a fresh process (read the ${fmt(Buffer.byteLength(text) / 1048576, 1)} MB file + audit): ` +
+        `${fmt(r.maxRssMb)} MB resident; ${fmt(r.ms)} ms wall, ${fmt(r.cpuMs)} ms CPU, ${fmt(r.audited)} audited`
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function main(): void {
   const opts = options(process.argv.slice(2));
   const loaded = loadMap(opts.config);
@@ -257,6 +321,7 @@ function main(): void {
       `${fmt(Buffer.byteLength(text) / 1048576, 1)} MB of sf data query JSON`
   );
   generated.value.document.result.records = [];
+  measureMemory(text, opts);
 
   const included: number[] = [];
   const excluded: number[] = [];
@@ -307,4 +372,13 @@ function main(): void {
   formulonComparison(loaded, input, report, opts, exc.best / opts.records);
 }
 
-main();
+if (process.argv[2] === "--memory-child") {
+  memoryChild(process.argv.slice(3)).catch((error: unknown) => {
+    console.error(
+      error instanceof Error ? (error.stack ?? error.message) : String(error)
+    );
+    process.exitCode = 1;
+  });
+} else {
+  main();
+}

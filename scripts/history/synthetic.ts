@@ -11,19 +11,8 @@ import type {
   RuntimeMap,
   RuntimeProcess
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import { seededRandom } from "../audit/synthetic";
 import { DAY_MS, dayStart, shiftDate } from "./types";
-
-/** mulberry32: small, fast, seeded. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface SyntheticRow {
   at: number;

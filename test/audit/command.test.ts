@@ -99,7 +99,7 @@ describe("audit --records", () => {
     const result = await audit([...base, "-r", CSV_FILE, "-f", "json"]);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual(
-      JSON.parse(JSON.stringify(auditFile(CSV_FILE)))
+      JSON.parse(JSON.stringify(await auditFile(CSV_FILE)))
     );
   });
 
@@ -266,7 +266,7 @@ describe("audit --org through the sf CLI", () => {
       kind: "sf-query-json",
       records: 15
     });
-    const fromFile = auditFile(SF_QUERY_FILE);
+    const fromFile = await auditFile(SF_QUERY_FILE);
     expect(
       report.opportunities.map((o: { id: string; failing: string[] }) => [
         o.id,

@@ -1,3 +1,4 @@
+import type { AuditReport } from "../../scripts/audit/report";
 import { parse as parseCsv } from "csv-parse/sync";
 import {
   CSV_COLUMNS,
@@ -8,7 +9,10 @@ import {
 } from "../../scripts/audit/format";
 import { auditFile, CSV_FILE, SF_QUERY_FILE } from "./helpers";
 
-const report = auditFile(SF_QUERY_FILE);
+let report: AuditReport;
+beforeAll(async () => {
+  report = await auditFile(SF_QUERY_FILE);
+});
 
 describe("json", () => {
   it("carries the whole report", () => {
@@ -103,8 +107,8 @@ describe("csv", () => {
     });
   });
 
-  it("quotes values with commas, quotes and line breaks", () => {
-    const csv = formatCsv(auditFile(CSV_FILE));
+  it("quotes values with commas, quotes and line breaks", async () => {
+    const csv = formatCsv(await auditFile(CSV_FILE));
     expect(csv).toContain('"Acme Corp, Inc. — Platform"');
     const rows = parseCsv(csv, { columns: true }) as Record<string, string>[];
     expect(rows[0].Name).toBe("Acme Corp, Inc. — Platform");
@@ -112,8 +116,12 @@ describe("csv", () => {
 });
 
 describe("table", () => {
-  const text = formatTable(report);
-  const lines = text.split("\n");
+  let text: string;
+  let lines: string[];
+  beforeAll(() => {
+    text = formatTable(report);
+    lines = text.split("\n");
+  });
 
   it("starts with the source, the map, the date and the summary", () => {
     expect(lines[0]).toBe(
@@ -175,7 +183,10 @@ describe("table", () => {
 });
 
 describe("md", () => {
-  const text = formatMarkdown(report);
+  let text: string;
+  beforeAll(() => {
+    text = formatMarkdown(report);
+  });
 
   it("is a summary for an email or wiki page", () => {
     expect(text.startsWith("# Stage gate audit — 2026-11-16\n")).toBe(true);

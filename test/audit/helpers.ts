@@ -28,11 +28,11 @@ export function audit(
   });
 }
 
-export function auditFile(
+export async function auditFile(
   file: string,
   loaded: LoadedMap = fixtureMap()
-): AuditReport {
-  return audit(readAuditFile(file, loaded.fields), loaded);
+): Promise<AuditReport> {
+  return audit(await readAuditFile(file, loaded.fields), loaded);
 }
 
 /** The per-deal verdicts of a report, keyed by opportunity name. */

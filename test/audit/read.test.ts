@@ -7,13 +7,16 @@ import { CSV_FILE, fixtureMap, SF_QUERY_FILE } from "./helpers";
 
 const fields = () => fixtureMap().fields;
 
-function parse(content: string, source: string): AuditInput {
+function parse(content: string, source: string): Promise<AuditInput> {
   return parseAuditInput(content, source, fields());
 }
 
-function inputError(content: string, source: string): AuditInputError {
+async function inputError(
+  content: string,
+  source: string
+): Promise<AuditInputError> {
   try {
-    parse(content, source);
+    await parse(content, source);
   } catch (error) {
     if (error instanceof AuditInputError) {
       return error;
@@ -24,8 +27,8 @@ function inputError(content: string, source: string): AuditInputError {
 }
 
 describe("JSON exports", () => {
-  it("reads sf data query --json output with subqueries", () => {
-    const input = readAuditFile(SF_QUERY_FILE, fields());
+  it("reads sf data query --json output with subqueries", async () => {
+    const input = await readAuditFile(SF_QUERY_FILE, fields());
     expect(input.kind).toBe("sf-query-json");
     expect(input.records).toHaveLength(15);
     const globex = input.records[1];
@@ -49,14 +52,17 @@ describe("JSON exports", () => {
     expect(input.records[14].partialRelated).toEqual(["Event"]);
   });
 
-  it('reads a bare {"records": [...]} object and a bare array, with related records as arrays', () => {
+  it('reads a bare {"records": [...]} object and a bare array, with related records as arrays', async () => {
     const record = {
       Id: "006A",
       Name: "Bare",
       StageName: "Qualification",
       OpportunityContactRoles: [{ IsPrimary: true }]
     };
-    const object = parse(JSON.stringify({ records: [record] }), "bare.json");
+    const object = await parse(
+      JSON.stringify({ records: [record] }),
+      "bare.json"
+    );
     expect(object.kind).toBe("records-json");
     expect(object.records[0].location).toBe("$.records[0]");
     expect(object.records[0].related.OpportunityContactRole).toEqual([
@@ -64,13 +70,13 @@ describe("JSON exports", () => {
     ]);
     // No Tasks key: Task criteria cannot be checked.
     expect(object.records[0].related.Task).toBeUndefined();
-    const array = parse(JSON.stringify([record]), "array.json");
+    const array = await parse(JSON.stringify([record]), "array.json");
     expect(array.records[0].location).toBe("$[0]");
     expect(array.records[0].recordType).toBeUndefined();
   });
 
-  it("an empty query result is a valid, empty export", () => {
-    const input = parse(
+  it("an empty query result is a valid, empty export", async () => {
+    const input = await parse(
       '{"status":0,"result":{"records":[],"totalSize":0,"done":true}}',
       "none.json"
     );
@@ -78,8 +84,8 @@ describe("JSON exports", () => {
     expect(input.problems).toEqual([]);
   });
 
-  it("reports an export cut at sf's record limit", () => {
-    const input = parse(
+  it("reports an export cut at sf's record limit", async () => {
+    const input = await parse(
       JSON.stringify({
         status: 0,
         result: {
@@ -156,22 +162,25 @@ describe("JSON exports", () => {
     ],
     ["empty.json", "", "empty.json: is empty; expected"],
     ["blank.csv", "  \n\n", "blank.csv: is empty; expected"]
-  ])("rejects %s naming the file and the place", (source, content, message) => {
-    const error = inputError(content, source);
-    expect(error.message.startsWith(message)).toBe(true);
-    expect(error.source).toBe(source);
-  });
+  ])(
+    "rejects %s naming the file and the place",
+    async (source, content, message) => {
+      const error = await inputError(content, source);
+      expect(error.message.startsWith(message)).toBe(true);
+      expect(error.source).toBe(source);
+    }
+  );
 
-  it("names a missing file", () => {
-    expect(() =>
+  it("names a missing file", async () => {
+    await expect(
       readAuditFile(path.join(os.tmpdir(), "no-such-export.json"), fields())
-    ).toThrow(/no-such-export\.json: no such file/);
+    ).rejects.toThrow(/no-such-export\.json: no such file/);
   });
 });
 
 describe("CSV exports", () => {
-  it("reads a bulk export: typed values, blanks as null, record types, line numbers", () => {
-    const input = readAuditFile(CSV_FILE, fields());
+  it("reads a bulk export: typed values, blanks as null, record types, line numbers", async () => {
+    const input = await readAuditFile(CSV_FILE, fields());
     expect(input.kind).toBe("csv");
     expect(input.records).toHaveLength(11);
     const [acme, globex, umbrella, stark, wayne] = input.records;
@@ -213,8 +222,8 @@ describe("CSV exports", () => {
     expect(input.noRelatedReason).toBe("not checked (no related data in CSV)");
   });
 
-  it("matches Data Loader's upper-case headers and converts checkbox 1/0", () => {
-    const input = parse(
+  it("matches Data Loader's upper-case headers and converts checkbox 1/0", async () => {
+    const input = await parse(
       "ID,NAME,STAGENAME,RECORDTYPE.DEVELOPERNAME,ISCLOSED,AMOUNT,LASTSTAGECHANGEDATE\r\n" +
         "006A,Acme,Qualification,Enterprise,0,1000.5,2026-11-01T00:00:00.000Z\r\n",
       "dataloader.csv"
@@ -230,8 +239,8 @@ describe("CSV exports", () => {
     expect(input.problems).toEqual([]);
   });
 
-  it("notes a missing RecordType.DeveloperName column", () => {
-    const input = parse(
+  it("notes a missing RecordType.DeveloperName column", async () => {
+    const input = await parse(
       "Id,StageName,RecordTypeId\n006A,Prospecting,012000000000000AAA\n",
       "no-rt.csv"
     );
@@ -245,8 +254,8 @@ describe("CSV exports", () => {
     ]);
   });
 
-  it("reports values that are not of the field's type, per line and column", () => {
-    const input = parse(
+  it("reports values that are not of the field's type, per line and column", async () => {
+    const input = await parse(
       "Id,StageName,IsClosed,CloseDate,LastStageChangeDate\n006A,Prospecting,maybe,31/12/2026,yesterday\n",
       "types.csv"
     );
@@ -282,18 +291,23 @@ describe("CSV exports", () => {
       'Id,StageName\n"006A,Prospecting\n',
       "quote.csv: line 2: not a valid CSV file: Quote Not Closed"
     ]
-  ])("rejects %s naming the file and the line", (source, content, message) => {
-    expect(inputError(content, source).message.startsWith(message)).toBe(true);
-  });
+  ])(
+    "rejects %s naming the file and the line",
+    async (source, content, message) => {
+      expect(
+        (await inputError(content, source)).message.startsWith(message)
+      ).toBe(true);
+    }
+  );
 
-  it("tells JSON from CSV by content when the extension does not say", () => {
+  it("tells JSON from CSV by content when the extension does not say", async () => {
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "audit-read-"));
     const jsonFile = path.join(tmp, "export.txt");
     fs.writeFileSync(jsonFile, '  {"records":[{"StageName":"Prospecting"}]}');
     const csvFile = path.join(tmp, "export.dat");
     fs.writeFileSync(csvFile, "\uFEFFStageName\nProspecting\n");
-    expect(readAuditFile(jsonFile, fields()).kind).toBe("records-json");
-    const csv = readAuditFile(csvFile, fields());
+    expect((await readAuditFile(jsonFile, fields())).kind).toBe("records-json");
+    const csv = await readAuditFile(csvFile, fields());
     expect(csv.kind).toBe("csv");
     expect(csv.records[0].stage).toBe("Prospecting");
     fs.rmSync(tmp, { recursive: true });

@@ -1,3 +1,4 @@
+import type { AuditReport } from "../../scripts/audit/report";
 import * as fs from "node:fs";
 import {
   buildChecklist,
@@ -19,7 +20,10 @@ import {
 const LSC = "LastStageChangeDate";
 
 describe("audit of a recorded sf data query --json export", () => {
-  const report = auditFile(SF_QUERY_FILE);
+  let report: AuditReport;
+  beforeAll(async () => {
+    report = await auditFile(SF_QUERY_FILE);
+  });
 
   it("lists, for every open deal in a mapped stage, the criteria it does not meet", () => {
     expect(verdicts(report)).toEqual({
@@ -476,7 +480,10 @@ describe("what the export holds decides what can be checked", () => {
 });
 
 describe("audit of a CSV export", () => {
-  const report = auditFile(CSV_FILE);
+  let report: AuditReport;
+  beforeAll(async () => {
+    report = await auditFile(CSV_FILE);
+  });
 
   it("checks field criteria and reports related criteria as not checked", () => {
     const v = verdicts(report);

@@ -163,7 +163,7 @@ export async function runAudit(args: string[], io: AuditIo): Promise<number> {
       io.stderr.write(`Querying org ${options.org} with sf data query…\n`);
       input = (await queryOrg(options.org, loaded.runtime, io.env)).input;
     } else {
-      input = readAuditFile(options.records as string, loaded.fields);
+      input = await readAuditFile(options.records as string, loaded.fields);
     }
     const onProgress =
       input.records.length > PROGRESS_THRESHOLD
