@@ -46,6 +46,13 @@ export interface JsonRecordsOptions {
   onRecord: (value: unknown, location: string, index: number) => void;
   /** The whole text again, when it can be had, for the exact place of a syntax error. */
   text?: () => string | undefined;
+  /**
+   * Copy string values out of the chunk they were read from. V8 keeps a substring of 13 or
+   * more characters as a slice of its parent string, so a record kept after reading would
+   * keep the tokenizer's whole chunk alive — for a reader that keeps every record, as much
+   * memory as the file. Costs a copy per long string.
+   */
+  detachStrings?: boolean;
 }
 
 /** Line and column (1-based) of a character offset. */
@@ -248,6 +255,14 @@ export class JsonRecordsReader {
   private handle(token: Token): void {
     const assembler = this.assembler;
     if (assembler) {
+      if (
+        this.options.detachStrings &&
+        token.name === "stringValue" &&
+        token.value.length >= 13
+      ) {
+        // A flat copy: the concatenation is flattened into a new string, the slice is of it.
+        token.value = ` ${token.value}`.slice(1);
+      }
       assembler.consume(token);
       if (assembler.done) {
         this.assembler = undefined;

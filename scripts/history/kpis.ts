@@ -189,7 +189,8 @@ export class HistoryKpis {
     if (p === undefined) {
       const kind = stageKind(acc.process, stage);
       p = kind === "lost" ? LOST : stageIndex(acc.process, stage);
-      acc.positions.set(stage, p);
+      // A copy as the key: the read string may be a slice pinning the reader's whole chunk.
+      acc.positions.set(` ${stage}`.slice(1), p);
     }
     return p;
   }

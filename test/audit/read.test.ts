@@ -2,6 +2,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAuditInput, readAuditFile } from "../../scripts/audit/read";
+import { readCsvExport } from "../../scripts/audit/read-csv";
+import { readJsonExport } from "../../scripts/audit/read-json";
 import { AuditInputError, type AuditInput } from "../../scripts/audit/types";
 import { CSV_FILE, fixtureMap, SF_QUERY_FILE } from "./helpers";
 
@@ -311,5 +313,32 @@ describe("CSV exports", () => {
     expect(csv.kind).toBe("csv");
     expect(csv.records[0].stage).toBe("Prospecting");
     fs.rmSync(tmp, { recursive: true });
+  });
+});
+
+describe("streaming", () => {
+  it("a CSV export read in tiny chunks gives the same rows and line numbers", async () => {
+    const whole = await readAuditFile(CSV_FILE, fields());
+    const bytes = fs.readFileSync(CSV_FILE);
+    async function* tiny() {
+      for (let i = 0; i < bytes.length; i += 7) {
+        yield bytes.subarray(i, i + 7);
+      }
+    }
+    const chunked = await readCsvExport(tiny(), CSV_FILE, fields());
+    expect(chunked.records.map((r) => [r.location, r.id, r.stage])).toEqual(
+      whole.records.map((r) => [r.location, r.id, r.stage])
+    );
+    expect(chunked.problems).toEqual(whole.problems);
+  });
+
+  it("a JSON export read from the file in chunks equals the one read from its text", async () => {
+    const fromFile = await readAuditFile(SF_QUERY_FILE, fields());
+    const fromText = readJsonExport(
+      fs.readFileSync(SF_QUERY_FILE, "utf8"),
+      SF_QUERY_FILE
+    );
+    expect(fromFile).toEqual(fromText);
+    expect(fromFile.records).toHaveLength(15);
   });
 });
