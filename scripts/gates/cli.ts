@@ -25,6 +25,11 @@ const COMMANDS: Record<
     summary: "which open deals sit in a stage whose gates they do not meet",
     load: () => import("./commands/audit")
   },
+  pull: {
+    summary:
+      "retrieve the org's stages, picklists, fields, record types and rules",
+    load: () => import("./commands/pull")
+  },
   history: {
     summary:
       "stage KPIs from OpportunityHistory: conversion, velocity, skips, pushes, win rate",

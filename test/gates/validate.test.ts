@@ -299,6 +299,7 @@ describe("broken maps: each is rejected with its file and JSON path", () => {
       "$.processes[0].stages[1].name",
       '"Discovery" is not a value of Opportunity.StageName'
     ],
+    "schema-limits-zero": ["$.limits.validationRules", "must be >= 1"],
     "duplicate-id-case": [
       "$.processes[0].stages[2].exit[0].id",
       'criterion id "Amount_Positive" differs only in case from "amount_positive" at $.processes[0].stages[0].exit[0].id (line 13); Salesforce API names ignore case'

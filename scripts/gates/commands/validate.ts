@@ -21,8 +21,10 @@ import { displayPath } from "../problems";
 const USAGE = `Usage: npm run gates -- validate [--config config/stage-gates.json]
 
 Checks the process map against config/stage-gates.schema.json and against the
-org's fields (standard catalogue + force-app): fields, operators, values,
-related objects, stage names, record types and ids. Exit code 0 when valid.`;
+org as the project knows it (the standard-field catalogue, and the package
+directories' custom fields, record types and retrieved value sets: gates pull):
+fields, operators, values, related objects, stage names and their Closed/Won
+flags, record types and ids. Exit code 0 when valid.`;
 
 /** The map file a command reads: --config relative to the working directory, else the project's default. */
 export function configPath(config: string | undefined): string {

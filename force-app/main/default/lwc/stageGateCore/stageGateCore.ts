@@ -119,6 +119,8 @@ export interface StageGateMap {
   fieldCriteriaIn?: "validationRules" | "flow";
   /** Generate Salesforce Path (PathAssistant) metadata from the map; default true. */
   path?: boolean;
+  /** Org limits the generated metadata must respect (read by the generator only). */
+  limits?: { validationRules?: number };
   processes: Process[];
 }
 
