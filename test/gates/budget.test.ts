@@ -261,6 +261,21 @@ describe("generate and the budget", () => {
     );
   });
 
+  it("counts what generate writes: with field criteria in the flow, no rules of its own", async () => {
+    const { dir, out } = orgWithRules("in-flow", 2);
+    const map = writeMap(dir, { ...mapWith(2), fieldCriteriaIn: "flow" });
+    const files = generateAll({ loaded: loadMap(map), configLabel: "m" });
+    expect(generatedActiveRules(files)).toEqual([]);
+    const result = await gates(["generate", "--config", map, "--out", out]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    // The same map with its rules: 3 + 2 > 2.
+    const rules = writeMap(dir, mapWith(2));
+    expect(
+      (await gates(["generate", "--config", rules, "--out", out])).code
+    ).toBe(1);
+  });
+
   it("defaults to 100 when the map sets no limit", async () => {
     const { dir, map, out } = orgWithRules("default");
     for (let i = 0; i < 96; i++) {
