@@ -8,6 +8,7 @@ import {
   allCriteria,
   countMatching,
   criterionMessage,
+  criterionApplies,
   criterionMode,
   daysBetween,
   evaluateCriterion,
@@ -458,7 +459,7 @@ function makeAuditor(
   today: string,
   problems: InputProblem[]
 ): Auditor {
-  type ReasonKind = "missing" | "partial" | "invalid";
+  type ReasonKind = "missing" | "partial" | "invalid" | "condition";
   interface Shared {
     unmet?: CriterionOutcome;
     unknown: Partial<Record<ReasonKind, CriterionOutcome>>;
@@ -501,6 +502,9 @@ function makeAuditor(
     c: RequiredCriterion["criterion"],
     kind: ReasonKind
   ): string => {
+    if (kind === "condition") {
+      return "it applies only under a condition (when) the export cannot show: a field not in the export or the owner's permissions";
+    }
     if (isRelatedCriterion(c)) {
       const relationship = RELATIONSHIP_NAMES[c.related];
       return kind === "partial"
@@ -540,8 +544,15 @@ function makeAuditor(
     let warnings: string[] | undefined;
     let notChecked: string[] | undefined;
     let met = 0;
+    let applicable = 0;
     for (const r of required) {
       const c = r.criterion;
+      // A criterion whose `when` does not hold on the record is not required of it.
+      const applies = criterionApplies(c, ctx);
+      if (applies === "unmet") {
+        continue;
+      }
+      applicable++;
       let partial = false;
       if (isRelatedCriterion(c)) {
         const records = row.related[c.related];
@@ -558,7 +569,10 @@ function makeAuditor(
         continue;
       }
       let reasonKind: ReasonKind = "missing";
-      if (verdict === "unmet" && partial) {
+      if (applies === "unknown") {
+        verdict = "unknown";
+        reasonKind = "condition";
+      } else if (verdict === "unmet" && partial) {
         // A cut-short subquery gives a lower bound: enough records is a pass, too few proves nothing.
         verdict = "unknown";
         reasonKind = "partial";
@@ -606,7 +620,7 @@ function makeAuditor(
       targetDays: target,
       // Same rule as the checklist (core buildChecklist): overdue when days in stage exceed targetDays.
       overdue: target !== null && days !== null && days > target,
-      required: required.length,
+      required: applicable,
       met,
       meetsGates: failing === undefined,
       failing: failing ?? [],

@@ -13,7 +13,8 @@ import {
   type RuntimeProcess,
   type Process,
   type Scalar,
-  type StageGateMap
+  type StageGateMap,
+  whenConditions
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import type { LoadedMap } from "../gates/load";
 
@@ -117,6 +118,21 @@ function operatorCell(c: Criterion): string {
   return value ? `${code(c.operator)} ${cell(value)}` : code(c.operator);
 }
 
+/** " (only when …)" for a conditional criterion: its `when`, every condition must hold. */
+function whenSuffix(c: Criterion): string {
+  const parts = whenConditions(c).map((w) => {
+    if ("permission" in w) {
+      return `the user has ${code(w.permission)}`;
+    }
+    if ("notPermission" in w) {
+      return `the user lacks ${code(w.notPermission)}`;
+    }
+    const value = formatValue(w.value);
+    return `${code(w.field)} ${code(w.operator)}${value ? ` ${cell(value)}` : ""}`;
+  });
+  return parts.length === 0 ? "" : ` (only when ${parts.join(" and ")})`;
+}
+
 function codeCell(c: Criterion, opts: RenderOptions): string {
   const mode = criterionMode(c);
   if (mode !== "enforce") {
@@ -153,7 +169,7 @@ function criteriaTable(
     `| ${TABLE_HEADER.map(() => "---").join(" | ")} |`,
     ...criteria.map(
       (c) =>
-        `| ${cell(c.label)} | ${subjectCell(c)} | ${operatorCell(c)} | ${criterionMode(c)} | ${codeCell(c, opts)} |`
+        `| ${cell(c.label)}${whenSuffix(c)} | ${subjectCell(c)} | ${operatorCell(c)} | ${criterionMode(c)} | ${codeCell(c, opts)} |`
     ),
     ""
   ];

@@ -280,6 +280,17 @@ export function loadRecordTypes(projectDir: string): Record<string, string[]> {
   return out;
 }
 
+/** Custom permission API names in the project's package directories (customPermissions/*). */
+export function loadCustomPermissions(projectDir: string): string[] {
+  const names = metadataFolders(projectDir, "customPermissions").flatMap(
+    (dir) =>
+      listFiles(dir, ".customPermission-meta.xml").map((f) =>
+        path.basename(f).replace(/\.customPermission-meta\.xml$/, "")
+      )
+  );
+  return [...new Set(names)].sort();
+}
+
 /**
  * Standard fields from the built-in catalogue (the project's
  * scripts/metadata/standard-fields.json, else this tool's), with the values of

@@ -12,6 +12,7 @@ import {
   type StageGateMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import {
+  loadCustomPermissions,
   loadFieldCatalogue as readFieldCatalogue,
   loadRecordTypes,
   loadSalesProcessStages,
@@ -103,6 +104,7 @@ export function loadMap(
     fields,
     recordTypes: loadRecordTypes(projectDir),
     salesProcessStages: loadSalesProcessStages(projectDir),
+    customPermissions: loadCustomPermissions(projectDir),
     schema: readSchema(schemaDir)
   });
   if (!result.map) {

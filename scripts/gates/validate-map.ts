@@ -45,6 +45,8 @@ export interface ValidationContext {
   salesProcessStages?: Record<string, string[]>;
   /** The JSON Schema; defaults to config/stage-gates.schema.json of the tooling's project. */
   schema?: object;
+  /** Custom permission API names in the project's package directories (for `when` conditions). */
+  customPermissions?: string[];
 }
 
 export interface ValidationResult {
@@ -104,6 +106,16 @@ export function isIsoDate(value: string): boolean {
 export function isDateLiteral(value: unknown): boolean {
   return (
     typeof value === "string" && (isIsoDate(value) || RELATIVE_DATE.test(value))
+  );
+}
+
+/** The schema of a criterion's `when` (one condition or a list). */
+function isWhenSchema(schema: unknown): boolean {
+  const description = (schema as { description?: unknown } | undefined)
+    ?.description;
+  return (
+    typeof description === "string" &&
+    description.startsWith("The criterion applies only when")
   );
 }
 
@@ -197,11 +209,45 @@ class MapChecker {
       return;
     }
     const errors = (validate.errors ?? []).filter((e) => e.keyword !== "if");
+    // A `when` is one condition or a list of them: its errors are those of the shape it has
+    // (an object's fields, a list's items), not "must be an array" / "must be an object".
+    const whenAt = new Set(
+      errors
+        .filter((e) => e.keyword === "anyOf" && isWhenSchema(e.parentSchema))
+        .map((e) => e.instancePath)
+    );
+    const whenErrors = errors.filter(
+      (e) =>
+        !(e.keyword === "anyOf" && whenAt.has(e.instancePath)) &&
+        !(e.keyword === "type" && whenAt.has(e.instancePath)) &&
+        [...whenAt].some(
+          (p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)
+        )
+    );
+    for (const p of whenAt) {
+      const inner = whenErrors.filter(
+        (e) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)
+      );
+      if (inner.length === 0) {
+        this.problem(
+          pointerSegments(p, this.root),
+          "must be a condition (field, operator, value; permission; notPermission) or a non-empty list of them"
+        );
+      }
+    }
     // An anyOf error sums up its alternatives' errors at the same place.
     const anyOfAt = new Set(
-      errors.filter((e) => e.keyword === "anyOf").map((e) => e.instancePath)
+      errors
+        .filter((e) => e.keyword === "anyOf" && !whenAt.has(e.instancePath))
+        .map((e) => e.instancePath)
     );
     for (const e of errors) {
+      if (
+        whenAt.has(e.instancePath) &&
+        (e.keyword === "anyOf" || e.keyword === "type")
+      ) {
+        continue;
+      }
       const inside = [...anyOfAt].some(
         (p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`)
       );
@@ -491,6 +537,47 @@ class MapChecker {
       this.checkRelated(c, segments);
     } else {
       this.checkField(c, segments);
+    }
+    this.checkWhen(c, segments);
+  }
+
+  /** `when`: field conditions like field criteria; permissions must exist in the project. */
+  private checkWhen(c: Record<string, unknown>, segments: Segment[]): void {
+    if (c.when === undefined) {
+      return;
+    }
+    const conditions = Array.isArray(c.when)
+      ? c.when.map((w, i) => ({ w, seg: [...segments, "when", i] }))
+      : [{ w: c.when, seg: [...segments, "when"] }];
+    const known = new Set(
+      [
+        ...(this.ctx.customPermissions ?? []),
+        isRecord(this.root) && typeof this.root.bypassPermission === "string"
+          ? this.root.bypassPermission
+          : ""
+      ].map((n) => n.toLowerCase())
+    );
+    for (const { w, seg } of conditions) {
+      if (!isRecord(w)) {
+        continue;
+      }
+      const key =
+        typeof w.permission === "string"
+          ? "permission"
+          : typeof w.notPermission === "string"
+            ? "notPermission"
+            : undefined;
+      if (key === undefined) {
+        this.checkField(w, seg);
+        continue;
+      }
+      const name = w[key] as string;
+      if (this.ctx.customPermissions && !known.has(name.toLowerCase())) {
+        this.problem(
+          [...seg, key],
+          `no custom permission ${show(name)} in the project's package directories (customPermissions/${name}.customPermission-meta.xml; gates pull retrieves the org's): the generated rules could not be deployed`
+        );
+      }
     }
   }
 

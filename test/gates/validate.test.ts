@@ -178,6 +178,22 @@ describe("broken maps: each is rejected with its file and JSON path", () => {
       "$.bypassPermission",
       '"Bypass Stage Gates" is not a Salesforce API name'
     ],
+    "when-unknown-field": [
+      "$.processes[0].stages[0].exit[0].when.field",
+      'no field "Ammount" on Opportunity (did you mean "Amount"?)'
+    ],
+    "when-operator-type-mismatch": [
+      "$.processes[0].stages[0].exit[0].when[1].operator",
+      "greaterThan does not fit Opportunity.Pain_Points__c (TextArea)"
+    ],
+    "when-unknown-permission": [
+      "$.processes[0].stages[0].exit[0].when.permission",
+      'no custom permission "Big_Deal_Desk" in the project'
+    ],
+    "schema-when-bad-condition": [
+      "$.processes[0].stages[0].exit[0].when.operator",
+      '"above" is not allowed here; use one of: isSet'
+    ],
     "schema-alerts-not-boolean": ["$.alerts.overdue", "must be boolean"],
     "schema-target-days-zero": [
       "$.processes[0].stages[1].targetDays",

@@ -52,6 +52,7 @@ import {
   relatedFieldTypes,
   saveArbitrary
 } from "./support";
+import { conditionalMap } from "./conditional-map";
 import { SYNTHETIC_FIELDS, SYNTHETIC_MAP } from "./synthetic-map";
 
 type Xml = Record<string, unknown>;
@@ -77,6 +78,20 @@ const syntheticMap = loadedFromMap(
   SYNTHETIC_FIELDS
 );
 
+/** basic.json with a `when` on every criterion (permission conditions on a permission saves may hold). */
+const conditionalBasicMap = loadedFromMap(
+  conditionalMap(basicMap.map, [
+    { notPermission: "Some_Other_Permission" },
+    { field: "Amount", operator: "greaterOrEqual", value: 1000 },
+    { notPermission: "Some_Other_Permission" },
+    [
+      { permission: "Some_Other_Permission" },
+      { field: "NextStep", operator: "isSet" }
+    ]
+  ]),
+  basicMap.fields.Opportunity ?? {}
+);
+
 const CASES: [string, LoadedMap][] = [
   ["config/stage-gates.json", defaultMap],
   ["config/stage-gates.json, fieldCriteriaIn flow", inFlowMode(defaultMap)],
@@ -84,6 +99,38 @@ const CASES: [string, LoadedMap][] = [
   ["basic.json, fieldCriteriaIn flow", inFlowMode(basicMap)],
   ["the synthetic map, fieldCriteriaIn flow", inFlowMode(syntheticMap)]
 ];
+
+describe.each([
+  ["basic.json with conditional criteria", conditionalBasicMap],
+  [
+    "basic.json with conditional criteria, fieldCriteriaIn flow",
+    inFlowMode(conditionalBasicMap)
+  ]
+])("the flow of %s", (_name, loaded) => {
+  const flow = new GeneratedFlow(loaded);
+
+  test("it blocks exactly the criteria the core blocks: `when` on the new values and the user (1,000 generated saves)", () => {
+    let blocked = 0;
+    let allowed = 0;
+    fc.assert(
+      fc.property(
+        saveArbitrary(loaded),
+        relatedArbitrary(loaded),
+        (save, related) => {
+          const got = flow.verdict(save, related);
+          const expected = coreFlowVerdict(loaded, save, related);
+          expect(got.blocking).toEqual(expected.blocking);
+          expect(got.message).toBe(expected.message);
+          blocked += expected.blocking.length > 0 ? 1 : 0;
+          allowed += expected.blocking.length === 0 ? 1 : 0;
+        }
+      ),
+      { seed: 2468, numRuns: 1000 }
+    );
+    expect(blocked).toBeGreaterThan(20);
+    expect(allowed).toBeGreaterThan(20);
+  });
+});
 
 describe.each(CASES)("the flow of %s", (_name, loaded) => {
   const flow = new GeneratedFlow(loaded);

@@ -15,9 +15,11 @@ import {
   daysBetween,
   evaluateTransition,
   fieldKind,
+  isFieldCondition,
   isRelatedCriterion,
   resolveDateValue,
   toRuntimeMap,
+  whenConditions,
   type FieldType,
   type FieldValues,
   type Scalar,
@@ -299,7 +301,11 @@ function fieldValuesOf(
     ...(p.won.entry ?? []),
     ...(p.lost.entry ?? [])
   ]);
-  for (const c of all) {
+  // Fields of `when` conditions count too: saves must vary them.
+  const conditions = all.flatMap((c) =>
+    whenConditions(c).filter((w) => isFieldCondition(w))
+  );
+  for (const c of [...all, ...conditions]) {
     if (!("field" in c)) {
       continue;
     }
@@ -469,7 +475,7 @@ function materialize(value: unknown, today: string): unknown {
 /** Saves for a map: every stage pair (insert, backward, lost, won, not in map), record types, bypass, field values at the edges. */
 export function saveArbitrary(
   loaded: LoadedMap,
-  extra: { recordTypes?: string[] } = {}
+  extra: { recordTypes?: string[]; permissions?: string[][] } = {}
 ): fc.Arbitrary<Save> {
   const runtime = loaded.runtime;
   const stageNames = Array.from(
@@ -509,7 +515,8 @@ export function saveArbitrary(
         [],
         [],
         [runtime.bypassPermission],
-        ["Some_Other_Permission"]
+        ["Some_Other_Permission"],
+        ...(extra.permissions ?? [])
       ),
       after: stage,
       before: fc.oneof(

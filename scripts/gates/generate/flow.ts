@@ -46,6 +46,7 @@ import {
   isRelatedCriterion,
   type FieldType,
   type RelatedCriterion,
+  type RuntimeRelatedCriterion,
   type RelatedObject,
   type RuntimeCriterion,
   type RuntimeFieldCriterion,
@@ -65,6 +66,7 @@ import {
   recordTypeCondition,
   stageIndexCase,
   transitionTerms,
+  whenTerms,
   unmetCondition,
   type GatePlacement
 } from "./formula";
@@ -104,7 +106,7 @@ export interface FlowGate {
   placement: GatePlacement;
   criterion: RuntimeCriterion;
   /** For a related-record criterion: its object and the count it needs. */
-  related?: { criterion: RelatedCriterion; minCount: number };
+  related?: { criterion: RuntimeRelatedCriterion; minCount: number };
   /** Sanitized, unique id segment for element names. */
   key: string;
 }
@@ -494,7 +496,18 @@ export function flowDocument(
       formula(
         `Required_${key}`,
         "Boolean",
-        and([ref(`${prefix}_Applies`), ...transition]),
+        and([
+          ref(`${prefix}_Applies`),
+          ...transition,
+          // The criterion's `when`, on the record's new values and the running user.
+          ...whenTerms(
+            criterion,
+            loaded.runtime.placeholders,
+            (field) => ref(`${RECORD}.${field}`),
+            (name) => ref(`$Permission.${name}`),
+            flowFormulaString
+          )
+        ]),
         `TRUE when this save must meet criterion ${criterion.id} (${where}).`
       ),
       formula(
@@ -626,7 +639,7 @@ export function flowDocument(
           : `Add_Match_${g.key}`;
       own.forEach((g, j) => {
         const next = j + 1 < own.length ? entryOf(own[j + 1]) : loopName;
-        const c = g.related?.criterion as RelatedCriterion;
+        const c = g.related?.criterion as RuntimeRelatedCriterion;
         const matches = forCriterion(c, () =>
           whereCondition(loaded, c, current)
         );

@@ -17,7 +17,10 @@ import {
   type RuntimeFieldCriterion,
   type RuntimeMap,
   type RuntimeProcess,
-  type Scalar
+  type RuntimeWhenCondition,
+  type Scalar,
+  isFieldCondition,
+  whenConditions
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 
 /** Salesforce's limit for a validation rule's error condition formula (and a flow formula). */
@@ -482,6 +485,39 @@ export function unmetCondition(
     default:
       return fail(`unknown operator "${String(c.operator)}"`);
   }
+}
+
+/**
+ * The criterion's `when` as formula terms, every one TRUE when its condition holds: a field
+ * condition is "met" (NOT of its unmet condition, so a blank value never satisfies a comparison),
+ * a permission condition reads $Permission. Empty when the criterion always applies.
+ */
+export function whenTerms(
+  c: RuntimeCriterion,
+  placeholders: readonly string[],
+  fieldRef: (field: string) => string = (f) => f,
+  permissionRef: (name: string) => string = (name) => `$Permission.${name}`,
+  str: (text: string) => string = formulaString
+): string[] {
+  return whenConditions<RuntimeWhenCondition>(c).map((w) => {
+    if ("permission" in w) {
+      return permissionRef(w.permission);
+    }
+    if ("notPermission" in w) {
+      return `NOT(${permissionRef(w.notPermission)})`;
+    }
+    if (!isFieldCondition(w)) {
+      throw new GenerationError(`criterion "${c.id}": unknown when condition`);
+    }
+    return negate(
+      unmetCondition(
+        { ...w, id: c.id, label: c.label },
+        placeholders,
+        fieldRef,
+        str
+      )
+    );
+  });
 }
 
 /** Fails generation when a formula exceeds Salesforce's limit. */

@@ -21,6 +21,7 @@ import {
   stageIndexCase,
   transitionTerms,
   unmetCondition,
+  whenTerms,
   type GatePlacement
 } from "./formula";
 import {
@@ -88,6 +89,7 @@ export function errorConditionFormula(
       stageIs: (name) => `ISPICKVAL(${STAGE_FIELD}, ${formulaString(name)})`
     })
   );
+  terms.push(...whenTerms(criterion, runtime.placeholders));
   terms.push(unmetCondition(criterion, runtime.placeholders));
   const formula = `AND(\n  ${terms.join(",\n  ")}\n)`;
   return checkFormulaLength(

@@ -26,7 +26,7 @@ import STAGE_FIELD from "@salesforce/schema/Opportunity.StageName";
 import RECORD_TYPE_FIELD from "@salesforce/schema/Opportunity.RecordType.DeveloperName";
 import LAST_STAGE_CHANGE_FIELD from "@salesforce/schema/Opportunity.LastStageChangeDate";
 import CREATED_DATE_FIELD from "@salesforce/schema/Opportunity.CreatedDate";
-import definition from "c/stageGateDefinition";
+import definition, { PERMISSIONS } from "c/stageGateDefinition";
 import {
   buildChecklist,
   fieldsUsed,
@@ -313,7 +313,9 @@ export default class StageGateChecklist extends LightningElement {
       today: dateInTimeZone(new Date(Date.now()), TIME_ZONE),
       recordType,
       stage,
-      lastStageChange
+      lastStageChange,
+      // The running user's custom permissions that `when` conditions ask about.
+      permissions: PERMISSIONS
     };
     const checklist = buildChecklist(definition, input);
     const process = selectProcess(definition, recordType);

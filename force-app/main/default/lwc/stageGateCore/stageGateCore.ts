@@ -63,12 +63,31 @@ export const RELATED_OBJECT_PARENT_FIELD: Readonly<
 
 export type Scalar = string | number | boolean | null;
 
+/** A condition on one of the record's (new) field values: the operators and values of field criteria. */
+export interface FieldCondition {
+  field: string;
+  operator: FieldOperator;
+  value?: Scalar | Scalar[];
+}
+/** The running user holds this custom permission. */
+export interface PermissionCondition {
+  permission: string;
+}
+/** The running user does not hold this custom permission. */
+export interface NotPermissionCondition {
+  notPermission: string;
+}
+export type WhenCondition =
+  FieldCondition | PermissionCondition | NotPermissionCondition;
+
 interface CriterionBase {
   /** Unique in the map; the stable code shown in messages. */
   id: string;
   label: string;
   help?: string;
   mode?: CriterionMode;
+  /** The criterion applies only when this condition (or every one of the list) holds. */
+  when?: WhenCondition | WhenCondition[];
 }
 
 export interface FieldCriterion extends CriterionBase {
@@ -227,10 +246,21 @@ export const DEFAULT_PLACEHOLDERS: readonly string[] = [
 // criterion annotated with its field type. The generator writes it for the LWC.
 // ---------------------------------------------------------------------------
 
-export interface RuntimeFieldCriterion extends FieldCriterion {
+export interface RuntimeFieldCondition extends FieldCondition {
   fieldType: FieldType;
 }
-export type RuntimeCriterion = RuntimeFieldCriterion | RelatedCriterion;
+export type RuntimeWhenCondition =
+  RuntimeFieldCondition | PermissionCondition | NotPermissionCondition;
+
+export interface RuntimeFieldCriterion extends FieldCriterion {
+  fieldType: FieldType;
+  /** Always a list in the runtime map; absent when the criterion always applies. */
+  when?: RuntimeWhenCondition[];
+}
+export interface RuntimeRelatedCriterion extends RelatedCriterion {
+  when?: RuntimeWhenCondition[];
+}
+export type RuntimeCriterion = RuntimeFieldCriterion | RuntimeRelatedCriterion;
 
 export interface RuntimeOpenStage extends Omit<OpenStage, "entry" | "exit"> {
   entry: RuntimeCriterion[];
@@ -252,12 +282,43 @@ export interface RuntimeMap {
   processes: RuntimeProcess[];
 }
 
-export function isRelatedCriterion(c: Criterion): c is RelatedCriterion {
-  return (c as RelatedCriterion).related !== undefined;
+export function isRelatedCriterion<C extends Criterion>(
+  c: C
+): c is Extract<C, RelatedCriterion> {
+  return (c as Criterion as RelatedCriterion).related !== undefined;
 }
 
 export function criterionMode(c: Criterion): CriterionMode {
   return c.mode ?? "enforce";
+}
+
+export function isFieldCondition(c: WhenCondition): c is FieldCondition {
+  return (c as FieldCondition).field !== undefined;
+}
+
+/** The criterion's `when` as a list (empty: it always applies). */
+export function whenConditions<C extends WhenCondition>(c: {
+  when?: C | C[];
+}): C[] {
+  if (c.when === undefined) {
+    return [];
+  }
+  return Array.isArray(c.when) ? c.when : [c.when];
+}
+
+/** Custom permissions the map's `when` conditions ask about, sorted. */
+export function permissionsUsed(map: RuntimeMap): string[] {
+  const names = new Set<string>();
+  for (const c of allCriteria(map)) {
+    for (const w of whenConditions(c)) {
+      if ("permission" in w) {
+        names.add(w.permission);
+      } else if ("notPermission" in w) {
+        names.add(w.notPermission);
+      }
+    }
+  }
+  return Array.from(names).sort();
 }
 
 /**
@@ -268,20 +329,42 @@ export function toRuntimeMap(
   map: StageGateMap,
   fieldTypeOf: (field: string) => FieldType | undefined
 ): RuntimeMap {
+  const typeOf = (field: string, id: string): FieldType => {
+    const fieldType = fieldTypeOf(field);
+    if (!fieldType) {
+      throw new Error(
+        `Unknown Opportunity field "${field}" in criterion "${id}"`
+      );
+    }
+    return fieldType;
+  };
+  const convertWhen = (c: Criterion): { when?: RuntimeWhenCondition[] } => {
+    const list = whenConditions(c);
+    return list.length === 0
+      ? {}
+      : {
+          when: list.map((w) =>
+            isFieldCondition(w)
+              ? { ...w, fieldType: typeOf(w.field, c.id) }
+              : { ...w }
+          )
+        };
+  };
   const convert = (list: Criterion[] | undefined): RuntimeCriterion[] =>
     (list ?? [])
       .filter((c) => criterionMode(c) !== "off")
-      .map((c) => {
-        if (isRelatedCriterion(c)) {
-          return { ...c };
+      .map((c): RuntimeCriterion => {
+        const when = convertWhen(c);
+        const copy = { ...c };
+        delete copy.when;
+        if (isRelatedCriterion(copy)) {
+          return { ...copy, ...when } as RuntimeRelatedCriterion;
         }
-        const fieldType = fieldTypeOf(c.field);
-        if (!fieldType) {
-          throw new Error(
-            `Unknown Opportunity field "${c.field}" in criterion "${c.id}"`
-          );
-        }
-        return { ...c, fieldType };
+        return {
+          ...copy,
+          fieldType: typeOf(copy.field, c.id),
+          ...when
+        } as RuntimeFieldCriterion;
       });
   return {
     bypassPermission: map.bypassPermission,
@@ -550,7 +633,7 @@ function checkboxValue(value: unknown): boolean {
  * `undefined` means the value is not readable, so the verdict is "unknown".
  */
 export function evaluateField(
-  c: RuntimeFieldCriterion,
+  c: Pick<RuntimeFieldCondition, "operator" | "fieldType" | "value">,
   value: unknown,
   today: string,
   placeholders: readonly string[] = DEFAULT_PLACEHOLDERS
@@ -668,6 +751,56 @@ export interface EvaluationContext {
   placeholders?: readonly string[];
   /** Treat an absent field value as blank (a saved record) instead of unreadable (the checklist). */
   missingIsBlank?: boolean;
+  /** The running user's custom permissions; absent = not known (permission conditions can't be checked). */
+  permissions?: readonly string[];
+}
+
+/**
+ * Whether a criterion applies (its `when` holds on the record's new values): "met" = it applies,
+ * "unmet" = it does not apply, "unknown" = a condition can't be checked (an unreadable field, or
+ * permissions not known). Every condition must hold.
+ */
+export function criterionApplies(
+  c: RuntimeCriterion,
+  ctx: EvaluationContext
+): Verdict {
+  let verdict: Verdict = "met";
+  for (const w of whenConditions(c)) {
+    const v = conditionHolds(w, ctx);
+    if (v === "unmet") {
+      return "unmet";
+    }
+    if (v === "unknown") {
+      verdict = "unknown";
+    }
+  }
+  return verdict;
+}
+
+/** One `when` condition on the record's values and the running user's permissions. */
+export function conditionHolds(
+  w: RuntimeWhenCondition,
+  ctx: EvaluationContext
+): Verdict {
+  if ("permission" in w || "notPermission" in w) {
+    if (ctx.permissions === undefined) {
+      return "unknown";
+    }
+    return "permission" in w
+      ? ctx.permissions.includes(w.permission)
+        ? "met"
+        : "unmet"
+      : ctx.permissions.includes(w.notPermission)
+        ? "unmet"
+        : "met";
+  }
+  const value = ctx.values[w.field];
+  return evaluateField(
+    w,
+    value === undefined && ctx.missingIsBlank ? null : value,
+    ctx.today,
+    ctx.placeholders
+  );
 }
 
 export function evaluateCriterion(
@@ -843,10 +976,13 @@ export function evaluateTransition(
     missingIsBlank: true,
     counts: input.counts ?? {},
     today: input.today,
-    placeholders: map.placeholders
+    placeholders: map.placeholders,
+    // A save knows its user: permissions not given are not held.
+    permissions: input.permissions ?? []
   };
-  const results = requiredForMove(process, fromStage, toStage, isInsert).map(
-    (r) => resultFor(r, ctx)
+  const results = applicableResults(
+    requiredForMove(process, fromStage, toStage, isInsert),
+    ctx
   );
   const unmetEnforced = results.filter(isBlocking);
   return {
@@ -867,15 +1003,40 @@ function asStage(value: unknown): string | null {
     : String(value);
 }
 
+/**
+ * The result of one required criterion, or undefined when its `when` does not hold (it does not
+ * apply to this record). A met criterion is met whether or not it applies; an unmet one whose
+ * `when` can't be checked is "unknown".
+ */
 function resultFor(
   r: RequiredCriterion,
   ctx: EvaluationContext
-): CriterionResult {
+): CriterionResult | undefined {
+  const applies = criterionApplies(r.criterion, ctx);
+  if (applies === "unmet") {
+    return undefined;
+  }
+  const verdict = evaluateCriterion(r.criterion, ctx);
   return {
     ...r,
-    verdict: evaluateCriterion(r.criterion, ctx),
+    verdict: verdict === "met" || applies === "met" ? verdict : "unknown",
     mode: criterionMode(r.criterion) === "warn" ? "warn" : "enforce"
   };
+}
+
+/** Results of the criteria that apply, in order. */
+function applicableResults(
+  required: readonly RequiredCriterion[],
+  ctx: EvaluationContext
+): CriterionResult[] {
+  const out: CriterionResult[] = [];
+  for (const r of required) {
+    const result = resultFor(r, ctx);
+    if (result) {
+      out.push(result);
+    }
+  }
+  return out;
 }
 
 export type ChecklistStatus =
@@ -943,12 +1104,18 @@ export function buildChecklist(
   const t = stageIndex(process, stage);
   const current = process.stages[t - 1];
   const ctx: EvaluationContext = { ...input, placeholders: map.placeholders };
-  const items = current.exit.map((criterion) =>
-    resultFor({ criterion, stage: current.name, list: "exit" }, ctx)
+  const items = applicableResults(
+    current.exit.map((criterion) => ({
+      criterion,
+      stage: current.name,
+      list: "exit" as const
+    })),
+    ctx
   );
-  const regressions = requiredToBeIn(process, stage)
-    .map((r) => resultFor(r, ctx))
-    .filter((r) => r.verdict === "unmet");
+  const regressions = applicableResults(
+    requiredToBeIn(process, stage),
+    ctx
+  ).filter((r) => r.verdict === "unmet");
   const daysInStage = input.lastStageChange
     ? daysBetween(input.lastStageChange, input.today)
     : undefined;
@@ -983,12 +1150,10 @@ export function previewMove(
     return [];
   }
   const ctx: EvaluationContext = { ...input, placeholders: map.placeholders };
-  return requiredForMove(
-    process,
-    asStage(input.stage),
-    input.toStage,
-    false
-  ).map((r) => resultFor(r, ctx));
+  return applicableResults(
+    requiredForMove(process, asStage(input.stage), input.toStage, false),
+    ctx
+  );
 }
 
 /** Later stages a rep can preview from the current one (open stages after it, then won). */
@@ -1015,6 +1180,118 @@ export function fieldsUsed(map: RuntimeMap): string[] {
     if (!isRelatedCriterion(c)) {
       fields.add(c.field);
     }
+    for (const w of whenConditions(c)) {
+      if (isFieldCondition(w)) {
+        fields.add(w.field);
+      }
+    }
   }
   return Array.from(fields).sort();
+}
+
+// ---------------------------------------------------------------------------
+// Conditions in words ("applies because Amount ≥ 100,000")
+// ---------------------------------------------------------------------------
+
+/** Templates for conditions in words; {0} = the field (or permission), {1} = the value(s). */
+export interface ConditionTexts {
+  isSet: string;
+  isMeaningful: string;
+  in: string;
+  notIn: string;
+  includes: string;
+  isTrue: string;
+  isFalse: string;
+  permission: string;
+  notPermission: string;
+  /** Joins two conditions: {0} and {1}. */
+  and: string;
+}
+
+/** English texts (the checklist passes its custom labels, which default to these). */
+export const DEFAULT_CONDITION_TEXTS: ConditionTexts = {
+  isSet: "{0} is filled in",
+  isMeaningful: "{0} is filled in",
+  in: "{0} is {1}",
+  notIn: "{0} is not {1}",
+  includes: "{0} includes {1}",
+  isTrue: "{0} is checked",
+  isFalse: "{0} is not checked",
+  permission: "you have the {0} permission",
+  notPermission: "you don't have the {0} permission",
+  and: "{0} and {1}"
+};
+
+const COMPARISON_SYMBOLS: Partial<Record<FieldOperator, string>> = {
+  equals: "=",
+  notEquals: "≠",
+  greaterThan: ">",
+  greaterOrEqual: "≥",
+  lessThan: "<",
+  lessOrEqual: "≤"
+};
+
+function fill(template: string, ...args: string[]): string {
+  return template.replace(/\{(\d)\}/g, (m, i: string) => args[Number(i)] ?? m);
+}
+
+/** A readable name for a field or permission API name: "Pain_Points__c" → "Pain Points". */
+export function displayName(apiName: string): string {
+  return apiName
+    .replace(/__c$/i, "")
+    .replace(/_/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
+}
+
+/** A condition value as a rep reads it: numbers in the locale (Percent with %), dates as written. */
+export function formatConditionValue(
+  value: Scalar,
+  fieldType: FieldType,
+  locale = "en-US"
+): string {
+  if (typeof value === "number") {
+    const text = new Intl.NumberFormat(locale).format(value);
+    return fieldType === "Percent" ? `${text}%` : text;
+  }
+  return String(value);
+}
+
+/** One `when` condition in words, e.g. "Amount ≥ 100,000" or "you have the Deal Desk permission". */
+export function describeCondition(
+  w: RuntimeWhenCondition,
+  texts: ConditionTexts = DEFAULT_CONDITION_TEXTS,
+  locale = "en-US"
+): string {
+  if ("permission" in w) {
+    return fill(texts.permission, displayName(w.permission));
+  }
+  if ("notPermission" in w) {
+    return fill(texts.notPermission, displayName(w.notPermission));
+  }
+  const field = displayName(w.field);
+  const values = asList(w.value).map((v) =>
+    formatConditionValue(v, w.fieldType, locale)
+  );
+  const symbol = COMPARISON_SYMBOLS[w.operator];
+  if (symbol) {
+    return `${field} ${symbol} ${values[0] ?? ""}`.trim();
+  }
+  const template = texts[w.operator as keyof ConditionTexts] ?? "{0} {1}";
+  return fill(template, field, values.join(", "));
+}
+
+/** The criterion's `when` in words, conditions joined with "and"; undefined when it always applies. */
+export function describeWhen(
+  c: RuntimeCriterion,
+  texts: ConditionTexts = DEFAULT_CONDITION_TEXTS,
+  locale = "en-US"
+): string | undefined {
+  const parts = whenConditions<RuntimeWhenCondition>(c).map((w) =>
+    describeCondition(w, texts, locale)
+  );
+  if (parts.length === 0) {
+    return undefined;
+  }
+  return parts.reduce((all, part) => fill(texts.and, all, part));
 }

@@ -3,6 +3,7 @@
  */
 import addContactRole from "@salesforce/label/c.StageGate_AddContactRole";
 import addProducts from "@salesforce/label/c.StageGate_AddProducts";
+import appliesBecause from "@salesforce/label/c.StageGate_AppliesBecause";
 import cancel from "@salesforce/label/c.StageGate_Cancel";
 import edit from "@salesforce/label/c.StageGate_Edit";
 import mobileAddFromList from "@salesforce/label/c.StageGate_MobileAddFromList";
@@ -24,10 +25,21 @@ import viewActivities from "@salesforce/label/c.StageGate_ViewActivities";
 import viewContactRoles from "@salesforce/label/c.StageGate_ViewContactRoles";
 import viewFiles from "@salesforce/label/c.StageGate_ViewFiles";
 import warnHint from "@salesforce/label/c.StageGate_WarnHint";
+import whenAnd from "@salesforce/label/c.StageGate_WhenAnd";
+import whenIn from "@salesforce/label/c.StageGate_WhenIn";
+import whenIncludes from "@salesforce/label/c.StageGate_WhenIncludes";
+import whenIsFalse from "@salesforce/label/c.StageGate_WhenIsFalse";
+import whenIsMeaningful from "@salesforce/label/c.StageGate_WhenIsMeaningful";
+import whenIsSet from "@salesforce/label/c.StageGate_WhenIsSet";
+import whenIsTrue from "@salesforce/label/c.StageGate_WhenIsTrue";
+import whenNotIn from "@salesforce/label/c.StageGate_WhenNotIn";
+import whenNotPermission from "@salesforce/label/c.StageGate_WhenNotPermission";
+import whenPermission from "@salesforce/label/c.StageGate_WhenPermission";
 
 const LABELS = {
   addContactRole,
   addProducts,
+  appliesBecause,
   cancel,
   edit,
   mobileAddFromList,
@@ -49,6 +61,20 @@ const LABELS = {
   viewContactRoles,
   viewFiles,
   warnHint
+};
+
+/** The words of `when` conditions (core describeWhen). */
+export const CONDITION_TEXTS = {
+  isSet: whenIsSet,
+  isMeaningful: whenIsMeaningful,
+  in: whenIn,
+  notIn: whenNotIn,
+  includes: whenIncludes,
+  isTrue: whenIsTrue,
+  isFalse: whenIsFalse,
+  permission: whenPermission,
+  notPermission: whenNotPermission,
+  and: whenAnd
 };
 
 export type LabelName = keyof typeof LABELS;

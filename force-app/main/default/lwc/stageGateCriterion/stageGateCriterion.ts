@@ -9,6 +9,7 @@ import { encodeDefaultFieldValues } from "lightning/pageReferenceUtils";
 import { ShowToastEvent } from "lightning/platformShowToastEvent";
 import FORM_FACTOR from "@salesforce/client/formFactor";
 import {
+  describeWhen,
   RELATED_OBJECT_PARENT_FIELD,
   isRelatedCriterion,
   type CriterionResult,
@@ -16,7 +17,8 @@ import {
   type RelatedObject,
   type Scalar
 } from "c/stageGateCore";
-import LABELS, { type LabelName } from "./labels";
+import LOCALE from "@salesforce/i18n/locale";
+import LABELS, { CONDITION_TEXTS, type LabelName } from "./labels";
 
 const OBJECT = "Opportunity";
 
@@ -165,6 +167,14 @@ export default class StageGateCriterion extends NavigationMixin(
       return "slds-text-color_weak";
     }
     return this.isWarning ? "slds-text-color_default" : "slds-text-color_error";
+  }
+
+  /** Why a conditional criterion applies, e.g. "Applies because Amount ≥ 100,000". */
+  get appliesBecause(): string | undefined {
+    const text = this.criterion
+      ? describeWhen(this.criterion, CONDITION_TEXTS, LOCALE)
+      : undefined;
+    return text ? LABELS.appliesBecause.replace("{0}", text) : undefined;
   }
 
   /** How to meet it: shown while it is not met. */

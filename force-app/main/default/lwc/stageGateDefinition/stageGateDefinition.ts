@@ -153,7 +153,15 @@ const definition: RuntimeMap = {
               related: "OpportunityContactRole",
               where: {
                 Role: "Executive Sponsor"
-              }
+              },
+              when: [
+                {
+                  field: "Amount",
+                  operator: "greaterOrEqual",
+                  value: 25000,
+                  fieldType: "Currency"
+                }
+              ]
             }
           ],
           entry: []
@@ -540,5 +548,8 @@ export const FIELDS: string[] = [
   "Pain_Points__c",
   "Paper_Process__c"
 ];
+
+/** The custom permissions `when` conditions ask about that the running user holds. */
+export const PERMISSIONS: string[] = [];
 
 export default definition;

@@ -42,16 +42,37 @@ export function withLabelTexts<T extends { default: Record<string, string> }>(
   actual: T
 ): T {
   const texts = labelTexts();
-  const replaced: Record<string, string> = {};
-  for (const [key, value] of Object.entries(actual.default)) {
-    const name = value.replace(/^c\./, "");
-    const text = texts.get(name);
-    if (text === undefined) {
-      throw new Error(
-        `Label ${name} (${key}) is not defined in ${path.basename(LABELS_FILE)}`
-      );
+  const replace = (labels: Record<string, string>): Record<string, string> => {
+    const replaced: Record<string, string> = {};
+    for (const [key, value] of Object.entries(labels)) {
+      const name = value.replace(/^c\./, "");
+      const text = texts.get(name);
+      if (text === undefined) {
+        throw new Error(
+          `Label ${name} (${key}) is not defined in ${path.basename(LABELS_FILE)}`
+        );
+      }
+      replaced[key] = text;
     }
-    replaced[key] = text;
+    return replaced;
+  };
+  const out: Record<string, unknown> = {
+    ...actual,
+    __esModule: true,
+    default: replace(actual.default)
+  };
+  // Other exported groups of labels (e.g. CONDITION_TEXTS) get their texts too.
+  for (const [key, value] of Object.entries(actual)) {
+    if (
+      key !== "default" &&
+      value !== null &&
+      typeof value === "object" &&
+      Object.values(value).every(
+        (v) => typeof v === "string" && v.startsWith("c.")
+      )
+    ) {
+      out[key] = replace(value as Record<string, string>);
+    }
   }
-  return { ...actual, __esModule: true, default: replaced };
+  return out as T;
 }

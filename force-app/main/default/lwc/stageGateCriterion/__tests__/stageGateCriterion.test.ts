@@ -105,6 +105,16 @@ describe("c-stage-gate-criterion", () => {
       }
     );
 
+    it("says why a conditional criterion applies, in the rep's words", async () => {
+      const element = await mount("sponsorConditional");
+      expect(textOf(element, "applies")).toBe(
+        "Applies because Amount ≥ 100,000 and you don't have the Partner Deal permission"
+      );
+      await expect(element).toBeAccessible();
+      const always = await mount("amountUnmet");
+      expect(find(always, "applies")).toBeNull();
+    });
+
     it("shows the criterion's code, so a blocked save's message can be matched to it", async () => {
       const element = await mount("amountUnmet");
       expect(textOf(element, "label")).toBe("Amount is greater than 0");
