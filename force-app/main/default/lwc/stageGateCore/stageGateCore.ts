@@ -343,11 +343,12 @@ export function toRuntimeMap(
     return list.length === 0
       ? {}
       : {
-          when: list.map((w) =>
-            isFieldCondition(w)
-              ? { ...w, fieldType: typeOf(w.field, c.id) }
-              : { ...w }
-          )
+          when: list.map((w): RuntimeWhenCondition => {
+            if (isFieldCondition(w)) {
+              return { ...w, fieldType: typeOf(w.field, c.id) };
+            }
+            return { ...w };
+          })
         };
   };
   const convert = (list: Criterion[] | undefined): RuntimeCriterion[] =>
