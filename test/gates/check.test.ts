@@ -152,8 +152,8 @@ const cases: Case[] = [
   {
     name: "skipping from Prospecting to Closed Won requires every exit and the won entry",
     record: move("Prospecting", "Closed Won"),
+    // No amount: exec_sponsor applies only from Amount 25,000 (its `when`).
     expected: blocked(ALL_ENFORCED_TO_WON, [
-      "exec_sponsor",
       "contract_attached",
       "products_added"
     ])
@@ -189,8 +189,8 @@ const cases: Case[] = [
   {
     name: "insert at Closed Won: everything",
     record: move(null, "Closed Won"),
+    // No amount: exec_sponsor applies only from Amount 25,000 (its `when`).
     expected: blocked(ALL_ENFORCED_TO_WON, [
-      "exec_sponsor",
       "contract_attached",
       "products_added"
     ])
