@@ -50,7 +50,7 @@ describe(".github/workflows/scratch-org.yml, job scratch-org", () => {
   test("creates, tests and deletes the org with the project's scripts, in this order", () => {
     const create = runs.indexOf("npm run org:create -- --no-open");
     const tests = runs.indexOf(
-      "npx sf apex run test --code-coverage --result-format human --wait 30 --test-level RunLocalTests"
+      "npx sf apex run test --code-coverage --result-format human --wait 30 --test-level RunLocalTests --output-dir apex-test-results"
     );
     const remove = runs.indexOf("npm run org:delete");
     expect({ create, tests, remove }).toEqual({
@@ -59,6 +59,35 @@ describe(".github/workflows/scratch-org.yml, job scratch-org", () => {
       remove: create + 2
     });
     expect(create).toBeGreaterThanOrEqual(0);
+  });
+
+  test("the Apex test step uses only flags the installed CLI knows, and its results are kept even on failure", () => {
+    const manifest = JSON.parse(
+      fs.readFileSync(
+        path.join(
+          PROJECT_DIR,
+          "node_modules",
+          "@salesforce",
+          "plugin-apex",
+          "oclif.manifest.json"
+        ),
+        "utf8"
+      )
+    ) as { commands: Record<string, { flags: Record<string, unknown> }> };
+    const flags = Object.keys(manifest.commands["apex:run:test"].flags);
+    const step = runs.find((r) => r?.startsWith("npx sf apex run test")) ?? "";
+    const used = step.match(/--[a-z-]+/g) ?? [];
+    expect(used.length).toBeGreaterThan(3);
+    for (const flag of used) {
+      expect({ flag, known: flags.includes(flag.slice(2)) }).toEqual({
+        flag,
+        known: true
+      });
+    }
+    const text = fs.readFileSync(WORKFLOW, "utf8");
+    expect(text).toMatch(
+      /- name: Keep the Apex test results\n\s+if: always\(\)\n\s+uses: actions\/upload-artifact@v4\n\s+with:\n\s+name: apex-test-results\n\s+path: apex-test-results/
+    );
   });
 
   test("deletes the org even when an earlier step failed", () => {
