@@ -317,6 +317,41 @@ describe("what cannot be generated is stated", () => {
     expect(text).not.toContain("'score_set');");
   });
 
+  test("two file criteria in one move: the files made for one meet the other, so it is not tested, and the class says so", () => {
+    const loaded = loadedFromMap(
+      map([
+        { id: "one_file", label: "A file", related: "ContentDocumentLink" },
+        {
+          id: "two_files",
+          label: "Two files",
+          related: "ContentDocumentLink",
+          minCount: 2
+        },
+        {
+          id: "a_call",
+          label: "A call",
+          related: "Task",
+          where: { Type: "Call" }
+        }
+      ]),
+      { CloseDate: { type: "Date", required: true } }
+    );
+    const text = source(loaded);
+    expect(text).toContain(
+      "criterion one_file is not tested: the records that meet the other criteria of its move (two_files, a_call) meet it too"
+    );
+    expect(text).not.toContain(
+      "StageGateMoveScenario.assertBlockedBy(move.move(records), 'one_file');"
+    );
+    // One file does not make two: that test is generated.
+    expect(text).toContain(
+      "StageGateMoveScenario.assertBlockedBy(move.move(records), 'two_files');"
+    );
+    expect(text).toContain(
+      "StageGateMoveScenario.assertBlockedBy(move.move(records), 'a_call');"
+    );
+  });
+
   test("a map without related criteria has a query bound of 0", () => {
     const loaded = loadedFromMap(
       map([

@@ -21,6 +21,7 @@
  */
 import {
   addDays,
+  countMatching,
   criterionMode,
   evaluateField,
   fieldKind,
@@ -399,6 +400,48 @@ interface CriterionCase {
   meetValue?: TestValue;
 }
 
+/** The fields the factory gives a related record before the criterion's `where` (createMatching). */
+const FACTORY_DEFAULTS: Readonly<Record<string, Record<string, unknown>>> = {
+  OpportunityContactRole: { IsPrimary: false, Role: null },
+  Task: { Status: "Not Started", Priority: "Normal", Type: null },
+  Event: { Type: null },
+  ContentDocumentLink: {},
+  OpportunityLineItem: { Quantity: 1, TotalPrice: 1000 }
+};
+
+/** The record the factory makes to meet a criterion: its defaults, then the first non-null value of each condition. */
+export function factoryRecord(c: RelatedCriterion): Record<string, unknown> {
+  const record: Record<string, unknown> = { ...FACTORY_DEFAULTS[c.related] };
+  for (const [field, expected] of Object.entries(c.where ?? {})) {
+    const first = (Array.isArray(expected) ? expected : [expected]).find(
+      (v) => v !== null
+    );
+    if (first !== undefined) record[field] = first;
+  }
+  return record;
+}
+
+/**
+ * True when the related records made for the move's other criteria already meet `c` (e.g. two
+ * file criteria without `where`): its blocked move cannot be produced.
+ */
+export function metByOthers(
+  runtime: RuntimeMap,
+  plan: MovePlan,
+  c: RelatedCriterion
+): boolean {
+  const byId = new Map(
+    plan.required.filter(isRelatedCriterion).map((r) => [r.id, r])
+  );
+  const records = plan.related.flatMap((r) => {
+    const other = byId.get(r.id);
+    return other && other.related === c.related
+      ? Array.from({ length: r.count }, () => factoryRecord(other))
+      : [];
+  });
+  return countMatching(records, c.where) >= (c.minCount ?? 1);
+}
+
 /** The value that meets a field criterion, given the other criteria on its field in the move. */
 export function meetingValue(
   runtime: RuntimeMap,
@@ -566,6 +609,15 @@ function processTests(
     }
     const { from, to } = moveFor(process, p.stage, p.list);
     const plan = planMove(runtime, fields, process, from, to, p.criterion);
+    if (
+      isRelatedCriterion(p.criterion) &&
+      metByOthers(runtime, plan, p.criterion)
+    ) {
+      limits.push(
+        `criterion ${p.criterion.id} is not tested: the records that meet the other criteria of its move (${plan.related.map((r) => r.id).join(", ")}) meet it too`
+      );
+      continue;
+    }
     let canMeet = plan.limits.length === 0;
     let meetValue: TestValue | undefined;
     if (isRelatedCriterion(p.criterion)) {
