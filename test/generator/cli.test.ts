@@ -16,6 +16,10 @@ import {
   tempDir
 } from "./support";
 
+// Each generate is a child process that formats every file with prettier (~7 s alone, several
+// times that on a loaded machine); this file runs up to three in one test.
+jest.setTimeout(180_000);
+
 const BASIC = path.join(GENERATOR_FIXTURES, "basic.json");
 const VALIDATION_RULES = "objects/Opportunity/validationRules";
 
