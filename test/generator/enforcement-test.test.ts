@@ -193,20 +193,30 @@ describe("the shipped map's generated enforcement test", () => {
     expect(text).toContain("used - baseline <= FLOW_QUERY_BOUND");
   });
 
-  test("the query bound is one per related object of the enforced related criteria, plus the record type lookup", () => {
-    expect(flowQueryBound(shipped.runtime)).toEqual({
+  test("the query bound is the flow's generated bound (one per related object), plus the record type lookup", () => {
+    const { bound, perSave, objects, recordTypeLookup } =
+      flowQueryBound(shipped);
+    expect({ bound, perSave, recordTypeLookup }).toEqual({
       bound: 6,
-      recordTypeLookup: 1,
-      objects: [
-        "ContentDocumentLink",
-        "Event",
-        "OpportunityContactRole",
-        "OpportunityLineItem",
-        "Task"
-      ]
+      perSave: 5,
+      recordTypeLookup: 1
     });
+    expect([...objects].sort()).toEqual([
+      "ContentDocumentLink",
+      "Event",
+      "OpportunityContactRole",
+      "OpportunityLineItem",
+      "Task"
+    ]);
+    // The same number the flow's generator writes into StageGateRelatedCriteria.
+    const related = EMITTERS.flatMap((emit) =>
+      emit({ loaded: shipped, configLabel: "config/stage-gates.json" })
+    ).find((f) => f.path === "classes/StageGateRelatedCriteria.cls");
+    expect(related?.content).toContain(
+      "public static final Integer FLOW_QUERIES_PER_SAVE = 5;"
+    );
     expect(text).toContain(
-      "private static final Integer FLOW_QUERY_BOUND = 6;"
+      "private static final Integer FLOW_QUERY_BOUND = StageGateRelatedCriteria.FLOW_QUERIES_PER_SAVE + 1;"
     );
     expect(text).toContain(
       "plus one for the record type lookup a before-save flow may make"
@@ -367,13 +377,14 @@ describe("what cannot be generated is stated", () => {
         CloseDate: { type: "Date", required: true }
       }
     );
-    expect(flowQueryBound(loaded.runtime)).toEqual({
+    expect(flowQueryBound(loaded)).toEqual({
       bound: 0,
+      perSave: 0,
       objects: [],
       recordTypeLookup: 0
     });
     expect(source(loaded)).toContain(
-      "private static final Integer FLOW_QUERY_BOUND = 0;"
+      "private static final Integer FLOW_QUERY_BOUND = StageGateRelatedCriteria.FLOW_QUERIES_PER_SAVE;"
     );
   });
 
