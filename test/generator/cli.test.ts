@@ -16,10 +16,6 @@ import {
   tempDir
 } from "./support";
 
-// Each generate is a child process that formats every file with prettier (~7 s alone, several
-// times that on a loaded machine); this file runs up to three in one test.
-jest.setTimeout(180_000);
-
 const BASIC = path.join(GENERATOR_FIXTURES, "basic.json");
 const VALIDATION_RULES = "objects/Opportunity/validationRules";
 
@@ -33,6 +29,8 @@ function reported(stderr: string): string[] {
     .sort();
 }
 
+// Timeouts: each generate is a child process that formats every file with prettier (~7 s alone,
+// several times that on a loaded machine), and some tests run three.
 describe("generate --check", () => {
   const out = tempDir("check");
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -138,13 +136,13 @@ describe("generate --check", () => {
     expect(snapshotDir(out)).toEqual(
       new Map([...accepted, ...handWrittenFiles])
     );
-  }, 60000);
+  }, 180_000);
 
   test("the committed metadata matches config/stage-gates.json (what CI runs)", async () => {
     const check = await runGates(["generate", "--check"]);
     expect(check.stderr).toBe("");
     expect(check.code).toBe(0);
-  }, 30000);
+  }, 120_000);
 });
 
 describe("invalid input writes nothing", () => {
@@ -206,7 +204,7 @@ describe("invalid input writes nothing", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("unknown-field.json");
     expect(snapshotDir(out)).toEqual(before);
-  }, 30000);
+  }, 120_000);
 
   test("the formula limit names the criterion", async () => {
     await run([
