@@ -19,9 +19,6 @@ export const EMITTERS: Emitter[] = [
   emitLwcDefinition,
   emitApex,
   emitStageDefinitions,
-<<<<<<< HEAD
-  emitPathAssistants
-=======
+  emitPathAssistants,
   emitEnforcementTest
->>>>>>> 4bc479b (Apex tests that pass in any org: generated StageGateGeneratedEnforcementTest (every enforced criterion blocked naming its code and saved once met, inserts, backward, bypass, 200-record move with Limits.getQueries() against the generated bound); StageGateMoveScenario; factory finds profiles by permissions and license key, gated and bypass users, explicit record types, bulk related records; example test runs as the gated user with explicit record types and covers Enterprise; workflow keeps Apex results; README)
 ];
