@@ -362,6 +362,54 @@ describe("what cannot be generated is stated", () => {
     );
   });
 
+  test("a criterion with `when` is tested where it applies: the when-field gets a value that meets the condition", () => {
+    const loaded = loadedFromMap(
+      map([
+        {
+          id: "big_deal_next_step",
+          label: "Big deals describe the next step",
+          field: "NextStep",
+          operator: "isMeaningful",
+          when: { field: "Amount", operator: "greaterOrEqual", value: 100000 }
+        },
+        {
+          id: "desk_call",
+          label: "Deal desk logs a call",
+          related: "Task",
+          where: { Type: "Call" },
+          when: { permission: "Deal_Desk" }
+        }
+      ]),
+      {
+        NextStep: { type: "Text" },
+        Amount: { type: "Currency" },
+        CloseDate: { type: "Date", required: true }
+      }
+    );
+    const process = loaded.runtime.processes[0];
+    const [nextStep] = process.stages[0].exit;
+    const plan = planMove(
+      loaded.runtime,
+      loaded.fields,
+      process,
+      "Prospecting",
+      "Qualification",
+      nextStep
+    );
+    const amount = plan.fields.find((f) => f.field === "Amount");
+    expect(
+      Number(coreValue(amount?.value ?? { kind: "null" }))
+    ).toBeGreaterThanOrEqual(100000);
+    const blocked = verdict(loaded, plan);
+    expect(blocked.blocking).toContain("big_deal_next_step");
+    const text = source(loaded);
+    expect(text).toContain("'Amount' => 101000");
+    expect(text).toContain(
+      "criterion desk_call is not tested: it applies only to holders of the custom permission Deal_Desk, which the test users do not hold"
+    );
+    expect(text).not.toContain("'desk_call'");
+  });
+
   test("a map without related criteria has a query bound of 0", () => {
     const loaded = loadedFromMap(
       map([

@@ -27,6 +27,7 @@ import {
   fieldKind,
   isRelatedCriterion,
   requiredForMove,
+  whenConditions,
   requiredToBeIn,
   selectProcess,
   type RelatedCriterion,
@@ -243,6 +244,14 @@ function meets(
   );
 }
 
+/** The custom permission a criterion's `when` requires the user to hold, if any. */
+export function requiredPermission(c: RuntimeCriterion): string | undefined {
+  for (const w of whenConditions(c)) {
+    if ("permission" in w) return w.permission;
+  }
+  return undefined;
+}
+
 /** A field criterion or a related one, enforced, that can block the move. */
 function blocking(c: RuntimeCriterion): boolean {
   if (criterionMode(c) !== "enforce") return false;
@@ -260,6 +269,8 @@ export interface MovePlan {
   to: string;
   /** Every blocking criterion the move requires, map order. */
   required: RuntimeCriterion[];
+  /** The `when` conditions of those criteria on the record's fields: met, so that each applies. */
+  conditions: RuntimeFieldCriterion[];
   /** Field values with every required field criterion met (except the one under test, if any). */
   fields: FieldSetting[];
   /** Related criteria to meet before the move (id → minCount). */
@@ -299,7 +310,9 @@ export function planMove(
 ): MovePlan {
   const required = requiredForMove(process, from, to, from === null)
     .map((r) => r.criterion)
-    .filter(blocking);
+    .filter(blocking)
+    // The test users hold no custom permission but the bypass: such criteria never apply to them.
+    .filter((c) => requiredPermission(c) === undefined);
   const limits: string[] = [];
   const byField = new Map<string, RuntimeFieldCriterion[]>();
   for (const c of required) {
@@ -307,6 +320,13 @@ export function planMove(
       byField.set(c.field, [...(byField.get(c.field) ?? []), c]);
     }
   }
+  // Every required criterion must apply: its `when` conditions on the record hold too.
+  const conditions = whenConstraints(required);
+  for (const w of conditions) {
+    byField.set(w.field, [...(byField.get(w.field) ?? []), w]);
+  }
+  const isCondition = (c: RuntimeFieldCriterion): boolean =>
+    conditions.includes(c);
   const settings: FieldSetting[] = [];
   for (const [field, criteria] of byField) {
     const info = fields.Opportunity?.[field];
@@ -335,7 +355,14 @@ export function planMove(
         ordered.find(
           (v) =>
             misses(v) && others.every((c) => meets(c, v, runtime.placeholders))
-        ) ?? ordered.find(misses);
+        ) ??
+        ordered.find(
+          (v) =>
+            misses(v) &&
+            others
+              .filter(isCondition)
+              .every((c) => meets(c, v, runtime.placeholders))
+        );
       if (!chosen) {
         limits.push(`no value of ${field} misses criterion ${target.id}`);
         continue;
@@ -364,7 +391,41 @@ export function planMove(
       }
     }
   }
-  return { process, from, to, required, fields: settings, related, limits };
+  return {
+    process,
+    from,
+    to,
+    required,
+    conditions,
+    fields: settings,
+    related,
+    limits
+  };
+}
+
+/**
+ * The `when` conditions of the required criteria, as field criteria the values must meet (so
+ * that every criterion applies).
+ */
+function whenConstraints(
+  required: RuntimeCriterion[]
+): RuntimeFieldCriterion[] {
+  const out: RuntimeFieldCriterion[] = [];
+  for (const c of required) {
+    for (const w of whenConditions(c)) {
+      if (!("permission" in w) && !("notPermission" in w)) {
+        out.push({
+          id: `${c.id} (when)`,
+          label: `when of ${c.id}`,
+          field: w.field,
+          operator: w.operator,
+          value: w.value,
+          fieldType: w.fieldType
+        });
+      }
+    }
+  }
+  return out;
 }
 
 /** The smallest move that requires a criterion placed on a stage's entry or exit. */
@@ -452,10 +513,13 @@ export function meetingValue(
 ): TestValue | undefined {
   const info = fields.Opportunity?.[c.field];
   if (!info || unsettableReason(c.field, info)) return undefined;
-  const same = plan.required.filter(
-    (r): r is RuntimeFieldCriterion =>
-      !isRelatedCriterion(r) && r.field === c.field
-  );
+  const same = [
+    ...plan.required.filter(
+      (r): r is RuntimeFieldCriterion =>
+        !isRelatedCriterion(r) && r.field === c.field
+    ),
+    ...plan.conditions.filter((w) => w.field === c.field)
+  ];
   return candidates(same, c.field, info).find((v) =>
     same.every((r) => meets(r, v, runtime.placeholders))
   );
@@ -600,6 +664,13 @@ function processTests(
 
   for (const p of placements) {
     if (!blocking(p.criterion)) continue;
+    const permission = requiredPermission(p.criterion);
+    if (permission) {
+      limits.push(
+        `criterion ${p.criterion.id} is not tested: it applies only to holders of the custom permission ${permission}, which the test users do not hold`
+      );
+      continue;
+    }
     if (!isRelatedCriterion(p.criterion)) {
       const info = fields.Opportunity?.[p.criterion.field];
       const reason = unsettableReason(p.criterion.field, info);
@@ -712,6 +783,7 @@ function processTests(
       from: first,
       to: process.won.name,
       required: [],
+      conditions: [],
       fields: [],
       related: [],
       limits: []
@@ -772,7 +844,12 @@ function processTests(
       to,
       related: requiredToBeIn(process, to)
         .map((r) => r.criterion)
-        .filter((c) => blocking(c) && isRelatedCriterion(c))
+        .filter(
+          (c) =>
+            blocking(c) &&
+            isRelatedCriterion(c) &&
+            requiredPermission(c) === undefined
+        )
     }))
     .find((x) => x.related.length > 0);
   if (pastGate) {
@@ -807,6 +884,7 @@ function processTests(
       from: process.stages[1].name,
       to: process.stages[0].name,
       required: [],
+      conditions: [],
       fields: [],
       related: [],
       limits: []
