@@ -206,6 +206,82 @@ describe("local preview in Chromium", { timeout: 600_000 }, () => {
     assertNoPageErrors(p);
   });
 
+  test("move to a stage in one step: the needed field in a form, a blocked save's message, then the move; a conditional criterion says why it applies", async () => {
+    const p = await open();
+    const { page } = p;
+    await openDeal(
+      page,
+      "Acme — Needs Analysis (in progress: budget not confirmed)",
+      "Needs Analysis"
+    );
+    const card = checklist(page);
+    const pickPreview = async (stage: string): Promise<void> => {
+      await card.locator("[data-id=preview-stage] [role=combobox]").click();
+      await card
+        .locator(`[data-id=preview-stage] [role=option][data-value="${stage}"]`)
+        .click();
+    };
+
+    await pickPreview("Value Proposition");
+    await card
+      .locator("[data-id=move-open] button", {
+        hasText: label("StageGate_MoveTo", "Value Proposition")
+      })
+      .click();
+    const form = card.locator("[data-id=move-form]");
+    await form.waitFor();
+    // Only the field the move still needs, pre-filled with the current value.
+    const fields = form.locator("[data-id=move-field]");
+    assert.deepEqual(
+      await fields.evaluateAll((els) =>
+        els.map((e) => (e as unknown as { fieldName: string }).fieldName)
+      ),
+      ["Budget_Confirmed__c"]
+    );
+    const checkbox = form.locator("[data-id=move-field] input[type=checkbox]");
+    assert.equal(await checkbox.isChecked(), false);
+
+    // Saved as it is, the org still blocks it: its message shows in the form.
+    await form.locator("[data-id=move-save] button").click();
+    await form
+      .locator("[data-id=move-error]", {
+        hasText: criterionMessage(criterion("budget_confirmed"))
+      })
+      .waitFor();
+    assert.equal(
+      (await page.locator('[data-field="StageName"]').innerText()).trim(),
+      "Needs Analysis"
+    );
+
+    // Tick the box: the value and the stage are saved together.
+    // The SLDS checkbox is drawn over the input: click its label, as a rep does.
+    await form.locator("[data-id=move-field] label").first().click();
+    assert.equal(await checkbox.isChecked(), true);
+    await form.locator("[data-id=move-save] button").click();
+    await page
+      .locator("[data-id=toast-title]", {
+        hasText: label("StageGate_MoveSaved", "Value Proposition")
+      })
+      .waitFor();
+    await card
+      .locator("[data-id=stage] dd", { hasText: "Value Proposition" })
+      .waitFor();
+    assert.equal(
+      (await page.locator('[data-field="StageName"]').innerText()).trim(),
+      "Value Proposition"
+    );
+    assert.equal(await card.locator("[data-id=move-form]").count(), 0);
+
+    // Skipping Id. Decision Makers: its conditional criterion applies (Amount 60,000 ≥ 25,000).
+    await pickPreview("Perception Analysis");
+    await card
+      .locator("[data-id=preview-rows] [data-id=applies]", {
+        hasText: label("StageGate_AppliesBecause", "Amount ≥ 25,000")
+      })
+      .waitFor();
+    assertNoPageErrors(p);
+  });
+
   test("the bypass permission lets the same blocked move through", async () => {
     const p = await open();
     const { page } = p;

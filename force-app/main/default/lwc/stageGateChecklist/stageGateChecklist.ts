@@ -88,6 +88,8 @@ export interface RowView {
 }
 
 interface PreviewView {
+  /** The core's results for the move (what c-stage-gate-move asks for). */
+  results: CriterionResult[];
   summary: string;
   verdict?: string;
   allowed: boolean;
@@ -498,6 +500,7 @@ export default class StageGateChecklist extends LightningElement {
         ? process.stages.slice(from, to - 1).map((s) => s.name)
         : [];
     return {
+      results,
       summary:
         results.length === 0
           ? formatLabel(LABELS.previewNothing, target)
