@@ -12,8 +12,12 @@ jest.mock("../labels", () =>
 const RECORD_ID = "006Dn000004ABCDIA2";
 const RESULTS = data.moveToNeedsAnalysis as unknown as CriterionResult[];
 
+/** Lets events, promise callbacks and re-rendering settle. */
 function flush(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  return Promise.resolve()
+    .then(() => undefined)
+    .then(() => undefined)
+    .then(() => undefined);
 }
 
 function root(element: HTMLElement): ShadowRoot {
