@@ -264,6 +264,40 @@ describe("Path emitter (pathAssistants)", () => {
     expect(keyFields(exit)).toHaveLength(MAX_KEY_FIELDS);
   });
 
+  it("adds the fields a conditional criterion's when reads, after the criteria's own fields", () => {
+    const criteria = [
+      {
+        id: "n",
+        label: "n",
+        field: "NextStep",
+        operator: "isSet",
+        when: [
+          { field: "Amount", operator: "greaterOrEqual", value: 100000 },
+          { permission: "Bypass_Stage_Gates" }
+        ]
+      },
+      {
+        id: "r",
+        label: "r",
+        related: "Task",
+        when: { field: "LeadSource", operator: "isSet" }
+      }
+    ];
+    const loaded = loadedFromMap(
+      mapOf([
+        processOf("Standard", [
+          { name: "Prospecting", exit: criteria as Stage["exit"] }
+        ])
+      ]),
+      { ...FIELDS, StageName: { type: "Picklist" } }
+    );
+    expect(keyFields(loaded.runtime.processes[0].stages[0].exit)).toEqual([
+      "NextStep",
+      "Amount",
+      "LeadSource"
+    ]);
+  });
+
   it('writes nothing with "path": false, so an org keeps its own Path', () => {
     expect(
       emit(mapOf([processOf("Standard", STAGES)], { path: false })).size

@@ -15,7 +15,9 @@
  */
 import {
   criterionMode,
+  isFieldCondition,
   isRelatedCriterion,
+  whenConditions,
   type RuntimeCriterion,
   type RuntimeProcess
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
@@ -60,7 +62,7 @@ export function htmlText(text: string): string {
     .join("<br>");
 }
 
-/** Key fields of a step: the fields of its field criteria, enforced before warn, unique, at most five. */
+/** Key fields of a step: the fields of its field criteria, enforced before warn, then the fields of their `when` conditions; unique, at most five. */
 export function keyFields(criteria: readonly RuntimeCriterion[]): string[] {
   const fields: string[] = [];
   const ranked = [
@@ -70,6 +72,18 @@ export function keyFields(criteria: readonly RuntimeCriterion[]): string[] {
   for (const c of ranked) {
     if (isRelatedCriterion(c) || c.field === "StageName") continue;
     if (!fields.includes(c.field)) fields.push(c.field);
+  }
+  // Then the fields that decide whether a conditional criterion applies (its `when`).
+  for (const c of ranked) {
+    for (const w of whenConditions(c)) {
+      if (
+        isFieldCondition(w) &&
+        w.field !== "StageName" &&
+        !fields.includes(w.field)
+      ) {
+        fields.push(w.field);
+      }
+    }
   }
   return fields.slice(0, MAX_KEY_FIELDS);
 }
