@@ -6,6 +6,7 @@
 import {
   criterionMessage,
   criterionMode,
+  DEFAULT_WAIVER_MAX_DAYS,
   isRelatedCriterion,
   requiredForMove,
   type Criterion,
@@ -279,6 +280,22 @@ function processSection(
   return out;
 }
 
+/** The waiver path and the bypass log, as the map configures them. */
+function waiverSection(map: StageGateMap): string[] {
+  const maxDays = map.waivers?.maxDays ?? DEFAULT_WAIVER_MAX_DAYS;
+  const logged = map.logBypassedMoves !== false;
+  return [
+    "",
+    "## Waivers and the bypass log",
+    "",
+    `**Waivers.** A rep blocked by an enforced criterion on one deal can request a waiver for it (the criterion's code, a reason, the last day it holds: at most ${maxDays} days ahead, \`waivers.maxDays\`). The request goes to the deal owner's manager, or to the Stage Gate Waiver Approvers queue when the owner has none; nobody approves their own request. While a waiver is approved and its day has not passed, the criterion does not block that deal on any channel and the checklist shows it as waived — by whom, until when, why. Rejected, revoked and expired waivers change nothing. Only enforced criteria can be waived: \`warn\` and \`off\` criteria never block.`,
+    "",
+    logged
+      ? `**Bypass log.** Every stage change saved with ${code(map.bypassPermission)} is logged (deal, from stage, to stage, user, time); reps can read the log of the deals they see, nobody can change it.`
+      : `**Bypass log.** Off (\`logBypassedMoves: false\`): stage changes saved with ${code(map.bypassPermission)} are not logged.`
+  ];
+}
+
 /** The whole document, unformatted Markdown (the CLI runs it through prettier). */
 export function renderProcessMap(
   loaded: Pick<LoadedMap, "map" | "runtime">,
@@ -293,6 +310,7 @@ export function renderProcessMap(
     `_${generatedHeader(opts.configLabel)}._`,
     "",
     `Users with the custom permission ${code(map.bypassPermission)} save without the gates (data loads, integrations). Criteria in \`warn\` mode show in the checklist but never block a save; \`off\` criteria are listed here and ignored everywhere else.`,
+    ...waiverSection(map),
     ""
   ];
   map.processes.forEach((p, i) => {

@@ -688,7 +688,7 @@ describe("records file", () => {
     [
       "unknown property",
       [{ ...valid, afterr: {} }],
-      "R.json: $[0].afterr: unknown property (allowed: id, recordType, before, after, related, permissions)"
+      "R.json: $[0].afterr: unknown property (allowed: id, recordType, before, after, related, permissions, waived)"
     ],
     [
       "unknown related object",

@@ -116,9 +116,13 @@ describe("generated metadata for config/stage-gates.json", () => {
     const flows = files
       .filter((f) => f.endsWith(".flow-meta.xml"))
       .map((f) => path.join(out, f));
-    expect(flows).toHaveLength(1);
+    // The related-criteria flow and the bypass log flow.
+    expect(flows.map((f) => path.basename(f)).sort()).toEqual([
+      "Stage_Gate_Bypass_Log.flow-meta.xml",
+      "Stage_Gate_Related_Criteria.flow-meta.xml"
+    ]);
     const parsed = await parseFlows(flows);
-    expect(parsed.map((p) => p.errorMessage)).toEqual([undefined]);
+    expect(parsed.map((p) => p.errorMessage)).toEqual([undefined, undefined]);
     const findings = scan(parsed).flatMap((r) =>
       r.ruleResults
         .filter((rr) => rr.occurs)

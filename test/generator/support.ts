@@ -10,12 +10,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
+  WAIVED_FIELD,
   addDays,
   allCriteria,
   daysBetween,
   evaluateTransition,
   fieldKind,
   isFieldCondition,
+  formatWaivedList,
   isRelatedCriterion,
   resolveDateValue,
   toRuntimeMap,
@@ -127,7 +129,12 @@ export function loadedFromMap(
 ): LoadedMap {
   const fields: FieldCatalogue = {
     ...relatedObjectFields(),
-    Opportunity: { StageName: { type: "Picklist" }, ...opportunityFields }
+    Opportunity: {
+      StageName: { type: "Picklist" },
+      // The product's waived list, which every generated rule reads.
+      [WAIVED_FIELD]: { type: "Text", custom: true },
+      ...opportunityFields
+    }
   };
   const runtime = toRuntimeMap(
     map,
@@ -472,6 +479,38 @@ function materialize(value: unknown, today: string): unknown {
   return value;
 }
 
+/**
+ * The deal's waived list (Stage_Gate_Waived__c) as the waiver automation writes it: absent,
+ * blank, or ";code;code;" of some of the map's criteria, with decoys that must not count —
+ * another case, a longer code that starts with a real one, a code without its separators.
+ */
+function waivedListArbitrary(
+  runtime: LoadedMap["runtime"]
+): fc.Arbitrary<string | null | undefined> {
+  const ids = Array.from(new Set(allCriteria(runtime).map((c) => c.id)));
+  const codes = [
+    ...ids,
+    ...ids.slice(0, 3).map((id) => id.toUpperCase()),
+    ...ids.slice(0, 3).map((id) => `${id}_x`),
+    "not_a_criterion"
+  ];
+  if (ids.length === 0) {
+    return fc.constant(undefined);
+  }
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: fc.constant(null) },
+    {
+      weight: 3,
+      arbitrary: fc
+        .subarray(codes, { minLength: 1, maxLength: Math.min(6, codes.length) })
+        .map((list) => formatWaivedList(list))
+    },
+    // A bare code (not a list the automation writes): only ";code;" waives.
+    { weight: 1, arbitrary: fc.constantFrom(...ids) }
+  );
+}
+
 /** Saves for a map: every stage pair (insert, backward, lost, won, not in map), record types, bypass, field values at the edges. */
 export function saveArbitrary(
   loaded: LoadedMap,
@@ -525,7 +564,8 @@ export function saveArbitrary(
         { weight: 1, arbitrary: fc.constant<string | null>("") }
       ),
       sameStage: fc.nat({ max: 5 }).map((n) => n === 0),
-      values: fc.record(valueArbs, { requiredKeys: [] })
+      values: fc.record(valueArbs, { requiredKeys: [] }),
+      waived: waivedListArbitrary(runtime)
     })
     .map((r) => {
       const after: FieldValues = { StageName: r.after };
@@ -534,6 +574,9 @@ export function saveArbitrary(
         if (value !== undefined) {
           after[name] = value;
         }
+      }
+      if (r.waived !== undefined) {
+        after[WAIVED_FIELD] = r.waived;
       }
       const before =
         r.before === null

@@ -11,7 +11,9 @@ import Ajv, { type ErrorObject } from "ajv";
 import {
   RELATED_OBJECT_PARENT_FIELD,
   STAGE_FIELD,
+  allCriteria,
   countRelated,
+  criterionMode,
   evaluateTransition,
   fieldKind,
   type FieldType,
@@ -33,9 +35,11 @@ const USAGE = `Usage: npm run gates -- check --records R.json [--config config/s
 
 R.json is a JSON array of saves:
   { "id": "...", "recordType": "Enterprise", "before": { fields } | null, "after": { fields },
-    "related": { "OpportunityContactRole": [ { fields } ], ... }, "permissions": [ "..." ] }
+    "related": { "OpportunityContactRole": [ { fields } ], ... }, "permissions": [ "..." ],
+    "waived": [ criterion ids with an approved, unexpired waiver ] }
 "before": null is an insert. Prints, in the same order, a JSON array of
-  { "id", "allowed", "blocking": [criterion ids], "warnings": [criterion ids], "message" }.
+  { "id", "allowed", "blocking": [criterion ids], "warnings": [criterion ids], "message" }
+and, for saves that list "waived", "waived": [the waived criteria that would have blocked].
 --today defaults to the current date.`;
 
 export type FieldValue = string | number | boolean | null;
@@ -48,6 +52,8 @@ export interface SaveRecord {
   after: Fields;
   related?: Partial<Record<string, Fields[]>>;
   permissions?: string[];
+  /** Criteria with an approved, unexpired waiver on this deal (as the deal's waived list). */
+  waived?: string[];
 }
 
 export interface CheckResult {
@@ -55,6 +61,8 @@ export interface CheckResult {
   allowed: boolean;
   blocking: string[];
   warnings: string[];
+  /** Present when the save lists waivers: the waived criteria that would otherwise block. */
+  waived?: string[];
   message: string;
 }
 
@@ -82,7 +90,8 @@ const RECORDS_SCHEMA = {
           items: { $ref: "#/definitions/fields" }
         }
       },
-      permissions: { type: "array", items: { type: "string" } }
+      permissions: { type: "array", items: { type: "string" } },
+      waived: { type: "array", items: { type: "string" } }
     }
   },
   definitions: {
@@ -127,7 +136,7 @@ function schemaMessage(e: ErrorObject): { extra?: Segment; message: string } {
       return {
         extra: String(e.params.additionalProperty),
         message:
-          "unknown property (allowed: id, recordType, before, after, related, permissions)"
+          "unknown property (allowed: id, recordType, before, after, related, permissions, waived)"
       };
     case "propertyNames":
       return {
@@ -191,7 +200,8 @@ function fieldValueProblem(
 export function readRecords(
   text: string,
   file: string,
-  fields: FieldCatalogue
+  fields: FieldCatalogue,
+  runtime?: RuntimeMap
 ):
   | { records: SaveRecord[]; problems: [] }
   | { records?: undefined; problems: Problem[] } {
@@ -248,6 +258,19 @@ export function readRecords(
         }
       }
     }
+    if (r.waived && runtime) {
+      const enforced = enforcedCriterionIds(runtime);
+      r.waived = r.waived.map((code, j) => {
+        const canonical = enforced.get(code.toLowerCase());
+        if (!canonical) {
+          add(
+            [i, "waived", j],
+            `no enforced criterion "${code}" in the process map: only enforced criteria can be waived`
+          );
+        }
+        return canonical ?? code;
+      });
+    }
     for (const [object, list] of Object.entries(r.related ?? {})) {
       if (r.before === null && (list ?? []).length > 0) {
         // As in the org: the record is being created, so nothing can point at it yet.
@@ -269,6 +292,15 @@ export function readRecords(
   return problems.length > 0 ? { problems } : { records, problems: [] };
 }
 
+/** Enforced criteria of the map (any mode but warn and off), by lower-case id → the map's id. */
+function enforcedCriterionIds(runtime: RuntimeMap): Map<string, string> {
+  return new Map(
+    allCriteria(runtime)
+      .filter((c) => criterionMode(c) === "enforce")
+      .map((c) => [c.id.toLowerCase(), c.id])
+  );
+}
+
 /** Decides every save with the core; no logic of its own. */
 export function checkRecords(
   runtime: RuntimeMap,
@@ -283,13 +315,15 @@ export function checkRecords(
       // On insert no related record can exist yet (readRecords refuses rows for one).
       counts: countRelated(runtime, r.before === null ? {} : (r.related ?? {})),
       permissions: r.permissions ?? [],
-      today
+      today,
+      waived: r.waived
     });
     return {
       id: r.id,
       allowed: result.allowed,
       blocking: result.blocking,
       warnings: result.warnings,
+      ...(r.waived ? { waived: result.waived } : {}),
       message: result.message
     };
   });
@@ -359,7 +393,7 @@ export async function run(args: string[]): Promise<number> {
     );
     return 1;
   }
-  const read = readRecords(text, shown, loaded.fields);
+  const read = readRecords(text, shown, loaded.fields, loaded.runtime);
   if (!read.records) {
     read.problems.forEach((p) => console.error(formatProblem(p)));
     return 1;

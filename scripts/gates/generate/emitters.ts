@@ -11,6 +11,7 @@ import { emitPermissions } from "./permissions";
 import { emitStageDefinitions } from "./stage-definitions-apex";
 import type { Emitter } from "./types";
 import { emitValidationRules } from "./validation-rules";
+import { emitWaivers } from "./waivers";
 
 export const EMITTERS: Emitter[] = [
   emitValidationRules,
@@ -20,5 +21,6 @@ export const EMITTERS: Emitter[] = [
   emitApex,
   emitStageDefinitions,
   emitPathAssistants,
-  emitEnforcementTest
+  emitEnforcementTest,
+  emitWaivers
 ];

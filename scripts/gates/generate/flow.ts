@@ -40,6 +40,7 @@ import {
   MAX_ERROR_MESSAGE_LENGTH,
   RELATED_OBJECT_PARENT_FIELD,
   STAGE_FIELD,
+  WAIVED_FIELD,
   criterionMessage,
   fieldKind,
   flowMessageToken,
@@ -63,6 +64,7 @@ import {
   flowFormulaString,
   formulaDate,
   or,
+  notWaivedCondition,
   recordTypeCondition,
   stageIndexCase,
   transitionTerms,
@@ -506,9 +508,14 @@ export function flowDocument(
             (field) => ref(`${RECORD}.${field}`),
             (name) => ref(`$Permission.${name}`),
             flowFormulaString
+          ),
+          notWaivedCondition(
+            criterion.id,
+            ref(`${RECORD}.${WAIVED_FIELD}`),
+            str
           )
         ]),
-        `TRUE when this save must meet criterion ${criterion.id} (${where}).`
+        `TRUE when this save must meet criterion ${criterion.id} (${where}) and no approved waiver lifts it on this deal.`
       ),
       formula(
         `Unmet_${key}`,

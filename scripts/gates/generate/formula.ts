@@ -20,7 +20,9 @@ import {
   type RuntimeWhenCondition,
   type Scalar,
   isFieldCondition,
-  whenConditions
+  whenConditions,
+  WAIVED_FIELD,
+  waivedToken
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 
 /** Salesforce's limit for a validation rule's error condition formula (and a flow formula). */
@@ -518,6 +520,21 @@ export function whenTerms(
       )
     );
   });
+}
+
+/**
+ * TRUE when no approved, unexpired waiver lifts the criterion on this deal: the deal's waived
+ * list (Stage_Gate_Waived__c, ";code;code;") does not contain ";<id>;". The blank case is
+ * written out: Salesforce Help (CONTAINS, article 000385300) warns that CONTAINS and NOT on
+ * blank values do not behave as plain text does, so a blank list is "not waived" explicitly.
+ * The code is compared as the map spells it; the waiver automation stores that spelling.
+ */
+export function notWaivedCondition(
+  criterionId: string,
+  waivedRef: string = WAIVED_FIELD,
+  str: (text: string) => string = formulaString
+): string {
+  return `OR(ISBLANK(${waivedRef}), NOT(CONTAINS(${waivedRef}, ${str(waivedToken(criterionId))})))`;
 }
 
 /** Fails generation when a formula exceeds Salesforce's limit. */

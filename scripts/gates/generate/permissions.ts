@@ -6,7 +6,14 @@
  *   the checklist's Apex controller, read+edit on the custom Opportunity fields the map
  *   reads, read on the standard fields the map reads where a permission set can grant
  *   field-level security, and read on custom fields of related objects that the
- *   related-record criteria filter on (the controller counts them in user mode).
+ *   related-record criteria filter on (the controller counts them in user mode); waivers:
+ *   create and read (the request fields are required fields, which FLS does not cover; status,
+ *   approver and decision are read-only), read on the bypass log, read-only on the waived list.
+ * - permissionsets/Stage_Gates_Approver.permissionset-meta.xml: for waiver approvers (managers,
+ *   members of the Stage Gate Waiver Approvers queue): the custom permission the waiver trigger
+ *   accepts a decision from, read on waivers and the log. No edit: decisions go through the
+ *   approval process, revocations through StageGateWaiverController.
+ * - customPermissions/Stage_Gates_Approve_Waivers.customPermission-meta.xml
  */
 import {
   fieldsUsed,
@@ -25,6 +32,61 @@ export const USER_PERMISSION_SET = "Stage_Gates_User";
 export const CONTROLLER_CLASS = "StageGateController";
 /** Apex the checklist calls besides the controller: the move check (Move to stage). */
 export const REP_APEX_CLASSES = [CONTROLLER_CLASS, "StageGateMoveCheck"];
+export const APPROVER_PERMISSION_SET = "Stage_Gates_Approver";
+/** The custom permission that lets a user decide waivers routed to the approvers queue, and revoke waivers. */
+export const APPROVE_WAIVERS_PERMISSION = "Stage_Gates_Approve_Waivers";
+/** The checklist's waiver controller (request, list, revoke). */
+export const WAIVER_CONTROLLER_CLASS = "StageGateWaiverController";
+
+/**
+ * Read-only fields of the waiver and log objects and the waived list. Required fields (the
+ * waiver's criterion, reason and expiry) and master-detail fields have no field-level security.
+ */
+export const WAIVER_READ_FIELDS: readonly string[] = [
+  "Opportunity.Stage_Gate_Waived__c",
+  "Stage_Gate_Bypass_Log__c.Changed_At__c",
+  "Stage_Gate_Bypass_Log__c.Changed_By__c",
+  "Stage_Gate_Bypass_Log__c.From_Stage__c",
+  "Stage_Gate_Bypass_Log__c.To_Stage__c",
+  "Stage_Gate_Waiver__c.Approver__c",
+  "Stage_Gate_Waiver__c.Decided_At__c",
+  "Stage_Gate_Waiver__c.Decided_By__c",
+  "Stage_Gate_Waiver__c.Is_Active__c",
+  "Stage_Gate_Waiver__c.Status__c"
+];
+
+interface ObjectPermission {
+  object: string;
+  create: boolean;
+}
+
+function objectPermission(p: ObjectPermission): XmlNode {
+  return node("objectPermissions", [
+    el("allowCreate", p.create),
+    el("allowDelete", false),
+    el("allowEdit", false),
+    el("allowRead", true),
+    el("modifyAllRecords", false),
+    el("object", p.object),
+    el("viewAllRecords", false)
+  ]);
+}
+
+function fieldPermission(p: FieldPermission): XmlNode {
+  return node("fieldPermissions", [
+    el("editable", p.editable),
+    el("field", p.field),
+    el("readable", p.readable)
+  ]);
+}
+
+function readOnly(field: string): FieldPermission {
+  return { field, readable: true, editable: false };
+}
+
+function byField(a: FieldPermission, b: FieldPermission): number {
+  return a.field < b.field ? -1 : a.field > b.field ? 1 : 0;
+}
 
 /**
  * Standard Opportunity fields whose field-level security a permission set can
@@ -156,7 +218,7 @@ export const emitPermissions: Emitter = (ctx) => {
     path: `permissionsets/${USER_PERMISSION_SET}.permissionset-meta.xml`,
     content: metadataDocument(
       permissionSet([
-        ...REP_APEX_CLASSES.map((apexClass) =>
+        ...[...REP_APEX_CLASSES, WAIVER_CONTROLLER_CLASS].map((apexClass) =>
           node("classAccesses", [
             el("apexClass", apexClass),
             el("enabled", true)
@@ -164,17 +226,18 @@ export const emitPermissions: Emitter = (ctx) => {
         ),
         el(
           "description",
-          `For sales reps: the stage gate checklist and the fields its criteria read. ${generated}`
+          `For sales reps: the stage gate checklist, the fields its criteria read, waiver requests and the bypass log. ${generated}`
         ),
-        ...userFieldPermissions(loaded).map((p) =>
-          node("fieldPermissions", [
-            el("editable", p.editable),
-            el("field", p.field),
-            el("readable", p.readable)
-          ])
-        ),
+        ...[
+          ...userFieldPermissions(loaded),
+          ...WAIVER_READ_FIELDS.map(readOnly)
+        ]
+          .sort(byField)
+          .map(fieldPermission),
         el("hasActivationRequired", false),
         el("label", "Stage Gates User"),
+        objectPermission({ object: "Stage_Gate_Bypass_Log__c", create: false }),
+        objectPermission({ object: "Stage_Gate_Waiver__c", create: true }),
         // Reps must be able to pick the record types the map's processes are chosen by.
         ...mapRecordTypes(loaded).map((recordType) =>
           node("recordTypeVisibilities", [
@@ -187,5 +250,46 @@ export const emitPermissions: Emitter = (ctx) => {
     )
   };
 
-  return [customPermission, bypassSet, userSet];
+  const approvePermission: GeneratedFile = {
+    path: `customPermissions/${APPROVE_WAIVERS_PERMISSION}.customPermission-meta.xml`,
+    content: metadataDocument(
+      node("CustomPermission", [
+        el(
+          "description",
+          `Users with this permission decide stage gate waivers routed to the Stage Gate Waiver Approvers queue and revoke waivers; nobody decides their own request. ${generated}`
+        ),
+        el("isLicensed", false),
+        el("label", "Approve Stage Gate Waivers")
+      ]),
+      configLabel
+    )
+  };
+
+  const approverSet: GeneratedFile = {
+    path: `permissionsets/${APPROVER_PERMISSION_SET}.permissionset-meta.xml`,
+    content: metadataDocument(
+      permissionSet([
+        node("classAccesses", [
+          el("apexClass", WAIVER_CONTROLLER_CLASS),
+          el("enabled", true)
+        ]),
+        node("customPermissions", [
+          el("enabled", true),
+          el("name", APPROVE_WAIVERS_PERMISSION)
+        ]),
+        el(
+          "description",
+          `For waiver approvers (managers, members of the Stage Gate Waiver Approvers queue): decide and revoke stage gate waivers, read waivers and the bypass log. Decisions go through the approval process. ${generated}`
+        ),
+        ...WAIVER_READ_FIELDS.map(readOnly).map(fieldPermission),
+        el("hasActivationRequired", false),
+        el("label", "Stage Gates Approver"),
+        objectPermission({ object: "Stage_Gate_Bypass_Log__c", create: false }),
+        objectPermission({ object: "Stage_Gate_Waiver__c", create: false })
+      ]),
+      configLabel
+    )
+  };
+
+  return [customPermission, bypassSet, userSet, approvePermission, approverSet];
 };

@@ -3,7 +3,8 @@
  * objects/Opportunity/validationRules/Stage_Gate_<Stage>_<Criterion>.validationRule-meta.xml
  *
  * Error condition = AND(not bypassed, record type in the process, stage changed
- * or new, the move requires the criterion, the criterion is unmet).
+ * or new, the move requires the criterion, the criterion is unmet, no approved
+ * waiver lifts it on this deal).
  */
 import {
   STAGE_FIELD,
@@ -17,6 +18,7 @@ import {
   checkFormulaLength,
   enforcedPlacements,
   formulaString,
+  notWaivedCondition,
   recordTypeCondition,
   stageIndexCase,
   transitionTerms,
@@ -91,6 +93,7 @@ export function errorConditionFormula(
   );
   terms.push(...whenTerms(criterion, runtime.placeholders));
   terms.push(unmetCondition(criterion, runtime.placeholders));
+  terms.push(notWaivedCondition(criterion.id));
   const formula = `AND(\n  ${terms.join(",\n  ")}\n)`;
   return checkFormulaLength(
     formula,

@@ -140,8 +140,15 @@ export interface StageGateMap {
   path?: boolean;
   /** Org limits the generated metadata must respect (read by the generator only). */
   limits?: { validationRules?: number };
+  /** Per-deal waivers: how far ahead one may run (default DEFAULT_WAIVER_MAX_DAYS). */
+  waivers?: { maxDays?: number };
+  /** Log stage changes saved with the bypass (default true). */
+  logBypassedMoves?: boolean;
   processes: Process[];
 }
+
+/** How far ahead a waiver may run when the map does not say. */
+export const DEFAULT_WAIVER_MAX_DAYS = 90;
 
 /** Salesforce field types the core distinguishes (as in the Metadata API). */
 export type FieldType =
@@ -280,6 +287,8 @@ export interface RuntimeMap {
   bypassPermission: string;
   placeholders: string[];
   processes: RuntimeProcess[];
+  /** How far ahead a waiver may run (waivers.maxDays); DEFAULT_WAIVER_MAX_DAYS when absent. */
+  waiverMaxDays?: number;
 }
 
 export function isRelatedCriterion<C extends Criterion>(
@@ -372,6 +381,7 @@ export function toRuntimeMap(
     placeholders: normalizedPlaceholders(
       map.placeholders ?? DEFAULT_PLACEHOLDERS
     ),
+    waiverMaxDays: map.waivers?.maxDays ?? DEFAULT_WAIVER_MAX_DAYS,
     processes: map.processes.map((p) => ({
       name: p.name,
       recordTypes: p.recordTypes ?? [],
@@ -752,6 +762,8 @@ export interface EvaluationContext {
   placeholders?: readonly string[];
   /** Treat an absent field value as blank (a saved record) instead of unreadable (the checklist). */
   missingIsBlank?: boolean;
+  /** Codes of the deal's approved, unexpired waivers (the waived list, Stage_Gate_Waived__c). */
+  waived?: readonly string[];
   /** The running user's custom permissions; absent = not known (permission conditions can't be checked). */
   permissions?: readonly string[];
 }
@@ -906,6 +918,56 @@ export function flowBlockedMessage(unmet: readonly Criterion[]): string {
 }
 
 // ---------------------------------------------------------------------------
+// Waivers
+// ---------------------------------------------------------------------------
+
+/**
+ * The Opportunity field that lists the codes of the deal's approved, unexpired waivers, as
+ * ";code;code;" (maintained by the waiver automation; the generated validation rules and flow
+ * read it, so an enforced criterion it lists does not block).
+ */
+export const WAIVED_FIELD = "Stage_Gate_Waived__c";
+export const WAIVED_SEPARATOR = ";";
+
+/** What the waived list contains for one code: the code between separators. */
+export function waivedToken(criterionId: string): string {
+  return `${WAIVED_SEPARATOR}${criterionId}${WAIVED_SEPARATOR}`;
+}
+
+/**
+ * The codes of a waived list (";a;b;"); blank or absent = none. Only a code with a separator on
+ * both sides counts, as in the org, whose rules look for ";code;": "a" or ";a" waives nothing.
+ */
+export function parseWaivedList(value: unknown): string[] {
+  if (typeof value !== "string") {
+    return [];
+  }
+  return value
+    .split(WAIVED_SEPARATOR)
+    .slice(1, -1)
+    .filter((code) => code !== "");
+}
+
+/** The waived list for these codes (sorted, no duplicates), null for none — as the automation writes it. */
+export function formatWaivedList(codes: readonly string[]): string | null {
+  const unique = Array.from(new Set(codes)).sort();
+  return unique.length === 0
+    ? null
+    : `${WAIVED_SEPARATOR}${unique.join(WAIVED_SEPARATOR)}${WAIVED_SEPARATOR}`;
+}
+
+/**
+ * True when the waived list lifts this criterion. The org compares the code as the map spells
+ * it (CONTAINS is case-sensitive; the automation stores the map's spelling), so does this.
+ */
+export function isWaived(
+  criterionId: string,
+  waived: readonly string[] | undefined
+): boolean {
+  return (waived ?? []).includes(criterionId);
+}
+
+// ---------------------------------------------------------------------------
 // Transitions (the what-if engine) and checklists (the LWC)
 // ---------------------------------------------------------------------------
 
@@ -915,11 +977,15 @@ export interface CriterionResult {
   list: "entry" | "exit";
   verdict: Verdict;
   mode: "enforce" | "warn";
+  /** An approved, unexpired waiver lifts this enforced criterion on this deal. */
+  waived?: boolean;
 }
 
-/** An enforced criterion that is not met (unmet or not checkable): it blocks the move. Warnings never do. */
+/** An enforced criterion that is not met (unmet or not checkable) and not waived: it blocks the move. Warnings never do. */
 export function isBlocking(result: CriterionResult): boolean {
-  return result.mode === "enforce" && result.verdict !== "met";
+  return (
+    result.mode === "enforce" && result.verdict !== "met" && !result.waived
+  );
 }
 
 export interface TransitionInput {
@@ -931,6 +997,11 @@ export interface TransitionInput {
   counts?: RelatedCounts;
   permissions?: readonly string[];
   today: string;
+  /**
+   * Codes of the deal's approved, unexpired waivers. Defaults to the waived list in
+   * `after` (Stage_Gate_Waived__c), which is what the org's rules read.
+   */
+  waived?: readonly string[];
 }
 
 export interface TransitionResult {
@@ -939,6 +1010,8 @@ export interface TransitionResult {
   blocking: string[];
   /** Unmet warn-mode criteria (ids), map order. */
   warnings: string[];
+  /** Unmet enforced criteria a waiver lifts (ids), map order: they do not block. */
+  waived: string[];
   message: string;
   results: CriterionResult[];
   process?: string;
@@ -956,6 +1029,7 @@ export function evaluateTransition(
     allowed: true,
     blocking: [],
     warnings: [],
+    waived: [],
     message: "",
     results: []
   };
@@ -979,7 +1053,8 @@ export function evaluateTransition(
     today: input.today,
     placeholders: map.placeholders,
     // A save knows its user: permissions not given are not held.
-    permissions: input.permissions ?? []
+    permissions: input.permissions ?? [],
+    waived: input.waived ?? parseWaivedList(input.after[WAIVED_FIELD])
   };
   const results = applicableResults(
     requiredForMove(process, fromStage, toStage, isInsert),
@@ -991,6 +1066,9 @@ export function evaluateTransition(
     blocking: unmetEnforced.map((r) => r.criterion.id),
     warnings: results
       .filter((r) => r.mode === "warn" && r.verdict !== "met")
+      .map((r) => r.criterion.id),
+    waived: results
+      .filter((r) => r.waived && r.verdict !== "met")
       .map((r) => r.criterion.id),
     message: blockedMessage(unmetEnforced.map((r) => r.criterion)),
     results,
@@ -1018,11 +1096,16 @@ function resultFor(
     return undefined;
   }
   const verdict = evaluateCriterion(r.criterion, ctx);
-  return {
+  const mode = criterionMode(r.criterion) === "warn" ? "warn" : "enforce";
+  const result: CriterionResult = {
     ...r,
     verdict: verdict === "met" || applies === "met" ? verdict : "unknown",
-    mode: criterionMode(r.criterion) === "warn" ? "warn" : "enforce"
+    mode
   };
+  if (mode === "enforce" && isWaived(r.criterion.id, ctx.waived)) {
+    result.waived = true;
+  }
+  return result;
 }
 
 /** Results of the criteria that apply, in order. */

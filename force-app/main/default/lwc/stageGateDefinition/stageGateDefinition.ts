@@ -17,6 +17,7 @@ const definition: RuntimeMap = {
     "x",
     "."
   ],
+  waiverMaxDays: 90,
   processes: [
     {
       name: "Standard Sales",
