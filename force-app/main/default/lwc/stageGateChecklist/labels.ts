@@ -39,7 +39,25 @@ import stageLabel from "@salesforce/label/c.StageGate_StageLabel";
 import statusChecking from "@salesforce/label/c.StageGate_StatusChecking";
 import targetDays from "@salesforce/label/c.StageGate_TargetDays";
 
+import waivedBy from "@salesforce/label/c.StageGate_WaivedBy";
+import waiverExpired from "@salesforce/label/c.StageGate_WaiverExpired";
+import waiverPending from "@salesforce/label/c.StageGate_WaiverPending";
+import waiverRejected from "@salesforce/label/c.StageGate_WaiverRejected";
+import waiverRequestFailed from "@salesforce/label/c.StageGate_WaiverRequestFailed";
+import waiverRequested from "@salesforce/label/c.StageGate_WaiverRequested";
+import waiverRevoked from "@salesforce/label/c.StageGate_WaiverRevoked";
+import waiverUnused from "@salesforce/label/c.StageGate_WaiverUnused";
+import waiverUntilRange from "@salesforce/label/c.StageGate_WaiverUntilRange";
 const LABELS = {
+  waivedBy,
+  waiverExpired,
+  waiverPending,
+  waiverRejected,
+  waiverRequestFailed,
+  waiverRequested,
+  waiverRevoked,
+  waiverUnused,
+  waiverUntilRange,
   cardTitle,
   closedLost,
   closedWon,

@@ -16,6 +16,10 @@ import {
 } from "lightning/uiRecordApi";
 import { refreshApex } from "@salesforce/apex";
 import getRelatedCounts from "@salesforce/apex/StageGateController.getRelatedCounts";
+import getWaivers from "@salesforce/apex/StageGateWaiverController.getWaivers";
+import requestWaiver from "@salesforce/apex/StageGateWaiverController.requestWaiver";
+import { ShowToastEvent } from "lightning/platformShowToastEvent";
+import LOCALE from "@salesforce/i18n/locale";
 import {
   RefreshEvent,
   registerRefreshHandler,
@@ -26,13 +30,17 @@ import STAGE_FIELD from "@salesforce/schema/Opportunity.StageName";
 import RECORD_TYPE_FIELD from "@salesforce/schema/Opportunity.RecordType.DeveloperName";
 import LAST_STAGE_CHANGE_FIELD from "@salesforce/schema/Opportunity.LastStageChangeDate";
 import CREATED_DATE_FIELD from "@salesforce/schema/Opportunity.CreatedDate";
+import WAIVED_LIST_FIELD from "@salesforce/schema/Opportunity.Stage_Gate_Waived__c";
 import definition, { PERMISSIONS } from "c/stageGateDefinition";
 import {
+  DEFAULT_WAIVER_MAX_DAYS,
+  addDays,
   buildChecklist,
   fieldsUsed,
   isBlocking,
   isRelatedCriterion,
   laterStages,
+  parseWaivedList,
   previewMove,
   requiredToBeIn,
   selectProcess,
@@ -64,6 +72,8 @@ const OPTIONAL_FIELDS: string[] = Array.from(
     `${OBJECT}.${RECORD_TYPE_FIELD.fieldApiName}`,
     `${OBJECT}.${LAST_STAGE_CHANGE_FIELD.fieldApiName}`,
     `${OBJECT}.${CREATED_DATE_FIELD.fieldApiName}`,
+    // The deal's approved, unexpired waivers, as the org's rules read them.
+    `${OBJECT}.${WAIVED_LIST_FIELD.fieldApiName}`,
     ...MAP_FIELDS.map((field) => `${OBJECT}.${field}`)
   ])
 );
@@ -85,6 +95,25 @@ export interface RowView {
   context?: string;
   /** Its related records are being counted. */
   pending: boolean;
+  /** The criterion's latest waiver as a sentence. */
+  waiverNote?: string;
+  /** The rep may request a waiver for it. */
+  canRequestWaiver: boolean;
+  /** Why the rep's last request for it failed. */
+  waiverError?: string;
+}
+
+/** A waiver as StageGateWaiverController.getWaivers returns it. */
+export interface WaiverInfo {
+  id: string;
+  criterion: string;
+  status: "Requested" | "Approved" | "Rejected" | "Revoked";
+  reason?: string;
+  expiresOn?: string;
+  active?: boolean;
+  requestedBy?: string;
+  decidedBy?: string;
+  decidedAt?: string;
 }
 
 interface PreviewView {
@@ -153,6 +182,16 @@ export default class StageGateChecklist extends LightningElement {
   previewStage?: string;
   view?: View;
 
+  /** The deal's waivers, newest first (getWaivers), and the wire's value for refreshApex. */
+  waivers: WaiverInfo[] = [];
+  waiversWire?: WiredResult<WaiverInfo[]>;
+  /** Why a request failed, by criterion id. */
+  waiverErrors: Record<string, string> = {};
+  /** First and last day a waiver may run until, for the request form. */
+  waiverMin?: string;
+  waiverMax?: string;
+  waiverRangeMessage?: string;
+
   private refreshHandlerId?: number;
 
   @wire(getRecord, {
@@ -192,6 +231,20 @@ export default class StageGateChecklist extends LightningElement {
       this.counts = undefined;
       this.countsError = result.error;
       this.countsLoading = false;
+    } else {
+      return;
+    }
+    this.recompute();
+  }
+
+  @wire(getWaivers, { opportunityId: "$recordId" })
+  wiredWaivers(result: WiredResult<WaiverInfo[]>): void {
+    this.waiversWire = result;
+    if (result.data) {
+      this.waivers = result.data;
+    } else if (result.error) {
+      // Waivers the rep cannot read are not shown; the checklist itself still works.
+      this.waivers = [];
     } else {
       return;
     }
@@ -255,6 +308,55 @@ export default class StageGateChecklist extends LightningElement {
       );
     }
     this.refreshCounts();
+    this.refreshWaivers();
+  }
+
+  /** A criterion asks for a waiver: create the request and submit it for approval. */
+  handleWaiverRequest(
+    event: CustomEvent<{
+      criterionId: string;
+      reason: string;
+      expiresOn: string;
+    }>
+  ): void {
+    const { criterionId, reason, expiresOn } = event.detail;
+    const errors = { ...this.waiverErrors };
+    delete errors[criterionId];
+    this.waiverErrors = errors;
+    requestWaiver({
+      opportunityId: this.recordId,
+      criterionId,
+      reason,
+      expiresOn
+    })
+      .then(() => {
+        this.dispatchEvent(
+          new ShowToastEvent({
+            title: LABELS.waiverRequested,
+            message: `[${criterionId}]`,
+            variant: "success"
+          })
+        );
+        return this.refreshWaivers();
+      })
+      .catch((error: unknown) => {
+        this.waiverErrors = {
+          ...this.waiverErrors,
+          [criterionId]: formatLabel(
+            LABELS.waiverRequestFailed,
+            errorMessages(error).join(" ") || LABELS.errorUnexpected
+          )
+        };
+        this.recompute();
+      });
+  }
+
+  /** Reloads the deal's waivers (after a request, or when the page refreshes). */
+  refreshWaivers(): Promise<void> {
+    if (this.waiversWire) {
+      return refreshApex(this.waiversWire).catch(() => undefined);
+    }
+    return Promise.resolve();
   }
 
   /** A fix action changed related records (a file was uploaded). */
@@ -265,7 +367,9 @@ export default class StageGateChecklist extends LightningElement {
   }
 
   handleRefreshView(): Promise<boolean> {
-    return this.refreshCounts().then(() => true);
+    return Promise.all([this.refreshCounts(), this.refreshWaivers()]).then(
+      () => true
+    );
   }
 
   /** Refreshes the counts when the gates in view need them. */
@@ -309,16 +413,27 @@ export default class StageGateChecklist extends LightningElement {
       localDateOf(getFieldValue(record, LAST_STAGE_CHANGE_FIELD), TIME_ZONE) ??
       localDateOf(getFieldValue(record, CREATED_DATE_FIELD), TIME_ZONE) ??
       null;
+    const today = dateInTimeZone(new Date(Date.now()), TIME_ZONE);
     const input: ChecklistInput = {
       values,
       counts: this.counts ?? {},
-      today: dateInTimeZone(new Date(Date.now()), TIME_ZONE),
+      today,
       recordType,
       stage,
       lastStageChange,
       // The running user's custom permissions that `when` conditions ask about.
-      permissions: PERMISSIONS
+      permissions: PERMISSIONS,
+      waived: parseWaivedList(getFieldValue(record, WAIVED_LIST_FIELD))
     };
+    this.waiverMin = today;
+    this.waiverMax = addDays(
+      today,
+      definition.waiverMaxDays ?? DEFAULT_WAIVER_MAX_DAYS
+    );
+    this.waiverRangeMessage = formatLabel(
+      LABELS.waiverUntilRange,
+      this.formatDate(this.waiverMax)
+    );
     const checklist = buildChecklist(definition, input);
     const process = selectProcess(definition, recordType);
 
@@ -372,15 +487,75 @@ export default class StageGateChecklist extends LightningElement {
   }
 
   private rowOf(result: CriterionResult, withContext: boolean): RowView {
+    const id = result.criterion.id;
+    // getWaivers returns the newest first: the first one for the criterion is its state.
+    const waiver = this.waivers.find((w) => w.criterion === id);
+    const pending =
+      this.countsLoading &&
+      result.verdict === "unknown" &&
+      isRelatedCriterion(result.criterion);
     return {
-      key: `${result.list}:${result.stage}:${result.criterion.id}`,
+      key: `${result.list}:${result.stage}:${id}`,
       result,
       context: withContext ? contextOf(result) : undefined,
-      pending:
-        this.countsLoading &&
-        result.verdict === "unknown" &&
-        isRelatedCriterion(result.criterion)
+      pending,
+      waiverNote: this.waiverNoteOf(result, waiver),
+      canRequestWaiver:
+        !!this.recordId &&
+        result.mode === "enforce" &&
+        result.verdict === "unmet" &&
+        !result.waived &&
+        waiver?.status !== "Requested" &&
+        !(waiver?.status === "Approved" && waiver.active === true),
+      waiverError: this.waiverErrors[id]
     };
+  }
+
+  /** What the criterion's latest waiver says, or nothing. */
+  private waiverNoteOf(
+    result: CriterionResult,
+    waiver: WaiverInfo | undefined
+  ): string | undefined {
+    if (!waiver) {
+      return undefined;
+    }
+    const until = this.formatDate(waiver.expiresOn);
+    const by = (name: string | undefined): string => name ?? "";
+    switch (waiver.status) {
+      case "Requested":
+        return formatLabel(
+          LABELS.waiverPending,
+          by(waiver.requestedBy),
+          until,
+          waiver.reason ?? ""
+        );
+      case "Approved":
+        return waiver.active
+          ? formatLabel(
+              result.verdict === "met" ? LABELS.waiverUnused : LABELS.waivedBy,
+              by(waiver.decidedBy),
+              until,
+              waiver.reason ?? ""
+            )
+          : formatLabel(LABELS.waiverExpired, until);
+      case "Rejected":
+        return formatLabel(LABELS.waiverRejected, by(waiver.decidedBy));
+      case "Revoked":
+        return formatLabel(LABELS.waiverRevoked, by(waiver.decidedBy));
+      default:
+        return undefined;
+    }
+  }
+
+  /** A YYYY-MM-DD date in the user's locale (a calendar day: no time zone shift). */
+  private formatDate(isoDate: string | undefined): string {
+    if (!isoDate) {
+      return "";
+    }
+    return new Intl.DateTimeFormat(LOCALE, {
+      dateStyle: "medium",
+      timeZone: "UTC"
+    }).format(new Date(`${isoDate}T00:00:00Z`));
   }
 
   private viewOf(

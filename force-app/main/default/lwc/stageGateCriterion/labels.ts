@@ -10,12 +10,14 @@ import mobileAddFromList from "@salesforce/label/c.StageGate_MobileAddFromList";
 import mobileLogActivity from "@salesforce/label/c.StageGate_MobileLogActivity";
 import newEvent from "@salesforce/label/c.StageGate_NewEvent";
 import newTask from "@salesforce/label/c.StageGate_NewTask";
+import requestWaiver from "@salesforce/label/c.StageGate_RequestWaiver";
 import save from "@salesforce/label/c.StageGate_Save";
 import saved from "@salesforce/label/c.StageGate_Saved";
 import statusChecking from "@salesforce/label/c.StageGate_StatusChecking";
 import statusMet from "@salesforce/label/c.StageGate_StatusMet";
 import statusUnknown from "@salesforce/label/c.StageGate_StatusUnknown";
 import statusUnmet from "@salesforce/label/c.StageGate_StatusUnmet";
+import statusWaived from "@salesforce/label/c.StageGate_StatusWaived";
 import statusWarning from "@salesforce/label/c.StageGate_StatusWarning";
 import unknownField from "@salesforce/label/c.StageGate_UnknownField";
 import unknownRelated from "@salesforce/label/c.StageGate_UnknownRelated";
@@ -24,6 +26,10 @@ import uploaded from "@salesforce/label/c.StageGate_Uploaded";
 import viewActivities from "@salesforce/label/c.StageGate_ViewActivities";
 import viewContactRoles from "@salesforce/label/c.StageGate_ViewContactRoles";
 import viewFiles from "@salesforce/label/c.StageGate_ViewFiles";
+import waiverReason from "@salesforce/label/c.StageGate_WaiverReason";
+import waiverReasonMissing from "@salesforce/label/c.StageGate_WaiverReasonMissing";
+import waiverSubmit from "@salesforce/label/c.StageGate_WaiverSubmit";
+import waiverUntil from "@salesforce/label/c.StageGate_WaiverUntil";
 import warnHint from "@salesforce/label/c.StageGate_WarnHint";
 import whenAnd from "@salesforce/label/c.StageGate_WhenAnd";
 import whenIn from "@salesforce/label/c.StageGate_WhenIn";
@@ -46,12 +52,14 @@ const LABELS = {
   mobileLogActivity,
   newEvent,
   newTask,
+  requestWaiver,
   save,
   saved,
   statusChecking,
   statusMet,
   statusUnknown,
   statusUnmet,
+  statusWaived,
   statusWarning,
   unknownField,
   unknownRelated,
@@ -60,6 +68,10 @@ const LABELS = {
   viewActivities,
   viewContactRoles,
   viewFiles,
+  waiverReason,
+  waiverReasonMissing,
+  waiverSubmit,
+  waiverUntil,
   warnHint
 };
 

@@ -1,7 +1,10 @@
 /**
  * One criterion of the stage gate: its status, how to meet it and the shortest way to fix it
- * (edit the field right here, upload a file, or open the new-record page or related list).
- * The verdict comes in with `result` (computed by c/stageGateCore); nothing is evaluated here.
+ * (edit the field right here, upload a file, or open the new-record page or related list), and
+ * its waiver: waived (by whom, until when, why), pending, rejected, revoked or expired, or a
+ * form to request one. The verdict comes in with `result` (computed by c/stageGateCore) and the
+ * waiver texts from the checklist; nothing is evaluated here. A request is sent up as a
+ * `waiverrequest` event ({ criterionId, reason, expiresOn }); the checklist submits it.
  */
 import { LightningElement, api } from "lwc";
 import { NavigationMixin } from "lightning/navigation";
@@ -101,9 +104,47 @@ export default class StageGateCriterion extends NavigationMixin(
   @api context?: string;
   /** Its related records are being counted. */
   @api pending = false;
+  /** The criterion's latest waiver, as a sentence (waived by…, requested by…, rejected…). */
+  @api waiverNote?: string;
+  /** Why the last request failed, from the checklist. */
+  @api
+  get waiverError(): string | undefined {
+    return this._waiverError;
+  }
+  set waiverError(value: string | undefined) {
+    this._waiverError = value;
+    if (value) {
+      this.submitting = false;
+    }
+  }
+  /** First and last day a waiver may run until (YYYY-MM-DD), and the message for other days. */
+  @api waiverMin?: string;
+  @api waiverMax?: string;
+  @api waiverRangeMessage?: string;
+  /** The rep may ask for a waiver: an enforced criterion, unmet, not waived, none pending. */
+  @api
+  get canRequestWaiver(): boolean {
+    return this._canRequestWaiver;
+  }
+  set canRequestWaiver(value: boolean) {
+    this._canRequestWaiver = value;
+    if (!value) {
+      // The request went through (or the criterion is met now): close the form.
+      this.requesting = false;
+      this.submitting = false;
+      this.waiverReason = "";
+      this.waiverUntil = undefined;
+    }
+  }
 
   labels = LABELS;
   editing = false;
+  requesting = false;
+  submitting = false;
+  waiverReason = "";
+  waiverUntil?: string;
+  private _waiverError?: string;
+  private _canRequestWaiver = false;
 
   get criterion(): CriterionResult["criterion"] | undefined {
     return this.result?.criterion;
@@ -129,9 +170,17 @@ export default class StageGateCriterion extends NavigationMixin(
     return this.result?.verdict === "unknown";
   }
 
+  /** Not met, but an approved waiver lifts it: it does not block. */
+  private get isWaived(): boolean {
+    return !this.isMet && this.result?.waived === true;
+  }
+
   get statusLabel(): string {
     if (this.isMet) {
       return LABELS.statusMet;
+    }
+    if (this.isWaived) {
+      return LABELS.statusWaived;
     }
     if (this.isUnknown) {
       return this.pending ? LABELS.statusChecking : LABELS.statusUnknown;
@@ -143,6 +192,9 @@ export default class StageGateCriterion extends NavigationMixin(
     if (this.isMet) {
       return "utility:success";
     }
+    if (this.isWaived) {
+      return "utility:approval";
+    }
     if (this.isUnknown) {
       return this.pending ? "utility:clock" : "utility:lock";
     }
@@ -153,7 +205,7 @@ export default class StageGateCriterion extends NavigationMixin(
     if (this.isMet) {
       return "success";
     }
-    if (this.isUnknown) {
+    if (this.isUnknown || this.isWaived) {
       return undefined;
     }
     return this.isWarning ? "warning" : "error";
@@ -163,7 +215,7 @@ export default class StageGateCriterion extends NavigationMixin(
     if (this.isMet) {
       return "slds-text-color_success";
     }
-    if (this.isUnknown) {
+    if (this.isUnknown || this.isWaived) {
       return "slds-text-color_weak";
     }
     return this.isWarning ? "slds-text-color_default" : "slds-text-color_error";
@@ -249,12 +301,74 @@ export default class StageGateCriterion extends NavigationMixin(
     return this.needsFix && fix ? LABELS[fix.list] : undefined;
   }
 
+  get showRequestWaiver(): boolean {
+    return this.canRequestWaiver && !this.requesting && !this.pending;
+  }
+
+  get showWaiverForm(): boolean {
+    return this.canRequestWaiver && this.requesting;
+  }
+
   get hasActions(): boolean {
     return (
       this.showEditButton ||
       !!this.createLabel ||
       this.showUpload ||
-      !!this.listLabel
+      !!this.listLabel ||
+      this.showRequestWaiver
+    );
+  }
+
+  handleRequestWaiver(): void {
+    this.requesting = true;
+    this._waiverError = undefined;
+    // Default: the last day allowed, so the rep shortens it rather than guessing the limit.
+    this.waiverUntil = this.waiverUntil ?? this.waiverMax;
+  }
+
+  handleWaiverReason(event: CustomEvent<{ value: string }>): void {
+    this.waiverReason = event.detail.value ?? "";
+  }
+
+  handleWaiverUntil(event: CustomEvent<{ value: string }>): void {
+    this.waiverUntil = event.detail.value || undefined;
+  }
+
+  handleWaiverCancel(): void {
+    this.requesting = false;
+    this._waiverError = undefined;
+  }
+
+  /** Sends the request up once the reason is given and the day is in range (ISO dates compare as text). */
+  handleWaiverSubmit(): void {
+    const reason = this.waiverReason.trim();
+    const until = this.waiverUntil;
+    const inRange =
+      !!until &&
+      (!this.waiverMin || until >= this.waiverMin) &&
+      (!this.waiverMax || until <= this.waiverMax);
+    if (!reason || !inRange || !this.criterion) {
+      for (const id of ["waiver-reason", "waiver-until"]) {
+        const input = this.template?.querySelector(`[data-id="${id}"]`) as {
+          reportValidity?: () => boolean;
+        } | null;
+        input?.reportValidity?.();
+      }
+      this._waiverError = !reason
+        ? LABELS.waiverReasonMissing
+        : this.waiverRangeMessage;
+      return;
+    }
+    this._waiverError = undefined;
+    this.submitting = true;
+    this.dispatchEvent(
+      new CustomEvent("waiverrequest", {
+        detail: {
+          criterionId: this.criterion.id,
+          reason,
+          expiresOn: until
+        }
+      })
     );
   }
 

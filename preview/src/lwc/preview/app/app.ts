@@ -60,6 +60,8 @@ export default class App extends LightningElement {
 
   readonly bypassLabel = `Running user has the bypass permission (${bypassPermission() ?? "none"})`;
   readonly bypassOn = hasBypass();
+  /** The manager toggle: approve, reject and revoke the deal's waivers as the deal owner's manager. */
+  managerOn = param("manager") === "1";
   readonly userName = userName;
 
   connectedCallback(): void {
@@ -179,6 +181,22 @@ export default class App extends LightningElement {
     }
     // Permission imports are read when modules load: a new "login" reloads the page.
     location.assign(url.toString());
+  }
+
+  handleManagerChange(event: Event): void {
+    this.managerOn = (event.target as HTMLInputElement).checked;
+    const url = new URL(location.href);
+    if (this.managerOn) {
+      url.searchParams.set("manager", "1");
+    } else {
+      url.searchParams.delete("manager");
+    }
+    history.replaceState(null, "", url.toString());
+  }
+
+  /** A waiver was decided: the deal's waived list changed; refresh the page as the org would. */
+  async handleWaiverDecided(): Promise<void> {
+    await this.refresh();
   }
 
   handleReset(): void {

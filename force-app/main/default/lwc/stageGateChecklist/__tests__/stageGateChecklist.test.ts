@@ -44,6 +44,21 @@ jest.mock(
   { virtual: true }
 );
 
+// The deal's waivers (their own tests: stageGateChecklistWaivers.test.ts).
+jest.mock(
+  "@salesforce/apex/StageGateWaiverController.getWaivers",
+  () => {
+    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
+    return { default: createApexTestWireAdapter(jest.fn()) };
+  },
+  { virtual: true }
+);
+jest.mock(
+  "@salesforce/apex/StageGateWaiverController.requestWaiver",
+  () => ({ default: jest.fn() }),
+  { virtual: true }
+);
+
 jest.mock(
   "@salesforce/apex",
   () => ({ refreshApex: jest.fn(() => Promise.resolve()) }),
@@ -721,7 +736,8 @@ describe("c-stage-gate-checklist", () => {
         register.mock.calls.length - 1
       ][1] as () => Promise<boolean>;
       await expect(handler()).resolves.toBe(true);
-      expect(refreshApex).toHaveBeenCalledTimes(1);
+      // The counts, and the deal's waivers (approved or revoked elsewhere).
+      expect(refreshApex).toHaveBeenCalledTimes(2);
 
       countsWire.emit({ primary_contact: 1, discovery_call: 0 });
       await flushPromises();
@@ -773,7 +789,8 @@ describe("c-stage-gate-checklist", () => {
       expect(notifyRecordUpdateAvailable).toHaveBeenCalledWith([
         { recordId: RECORD_ID }
       ]);
-      expect(refreshApex).toHaveBeenCalledTimes(1);
+      // The counts and the deal's waivers.
+      expect(refreshApex).toHaveBeenCalledTimes(2);
     });
 
     it("registers for view refreshes with the component itself under Lightning Web Security", async () => {
@@ -804,7 +821,8 @@ describe("c-stage-gate-checklist", () => {
         expect(context).toBe(element);
         // Called without its component, as the refresh tree calls it: still refreshes the counts.
         await expect(handler.call(undefined)).resolves.toBe(true);
-        expect(refreshApex).toHaveBeenCalledTimes(1);
+        // The counts and the deal's waivers.
+        expect(refreshApex).toHaveBeenCalledTimes(2);
       } finally {
         toString.mockRestore();
       }
