@@ -11,8 +11,8 @@ import { XMLParser } from "fast-xml-parser";
 import definition from "../../force-app/main/default/lwc/stageGateDefinition/stageGateDefinition";
 import {
   allCriteria,
-  blockedMessage,
   criterionMessage,
+  orgErrors,
   type RuntimeCriterion
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import { FORCE_APP } from "../lib/paths";
@@ -164,13 +164,16 @@ describe("local preview in Chromium", { timeout: 600_000 }, () => {
     await saveStage(page, "Value Proposition");
     const shown = page.locator("[data-id=save-error-message]");
     await shown.first().waitFor();
-    const expected = blockedMessage(
+    // One error per validation rule (the field criteria) and the flow's one for the related one.
+    const expected = orgErrors(
+      {},
       ["pain_points", "budget_confirmed", "decision_maker"].map(criterion)
-    );
+    ).map((e) => e.message);
     assert.deepEqual(
       (await shown.allInnerTexts()).map((t) => t.trim()),
-      [expected]
+      expected
     );
+    assert.equal(expected.length, 3);
     for (const id of ["pain_points", "budget_confirmed"]) {
       assert.equal(validationRuleMessage(id), criterionMessage(criterion(id)));
     }

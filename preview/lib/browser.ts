@@ -117,7 +117,9 @@ export function watchErrors(page: Page): { problems(): string[] } {
     }
   });
   page.on("pageerror", (error) =>
-    problems.push(`page error: ${error.message}`)
+    problems.push(
+      `page error: ${error.message}${process.env.PREVIEW_STACKS ? `\n${error.stack}` : ""}`
+    )
   );
   page.on("requestfailed", (request) =>
     problems.push(

@@ -15,9 +15,25 @@ import {
   type SaveRecord
 } from "../../scripts/gates/commands/check";
 import { formatProblem, loadMap, PROJECT_DIR } from "../../scripts/gates/load";
+import {
+  allCriteria,
+  flowBlockedMessage,
+  isRelatedCriterion,
+  type RuntimeCriterion
+} from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 
 const TODAY = "2025-06-02";
 const loaded = loadMap();
+
+function criterionById(id: string): RuntimeCriterion {
+  const found = allCriteria(loaded.runtime).find((c) => c.id === id);
+  if (!found) {
+    throw new Error(`No criterion ${id} in the map`);
+  }
+  return found;
+}
+const isRelatedId = (id: string): boolean =>
+  isRelatedCriterion(criterionById(id));
 
 /** An Opportunity that meets every criterion of the Standard Sales process. */
 const COMPLETE: Fields = {
@@ -565,12 +581,20 @@ describe("check: every gate rule on the default map", () => {
       warnings: result.warnings
     }).toEqual(c.expected);
     expect(result.id).toBe("r");
-    expect(result.message.split("\n").filter(Boolean)).toHaveLength(
-      result.blocking.length
-    );
-    for (const id of result.blocking) {
-      expect(result.message).toMatch(new RegExp(`^\\[${id}\\] `, "m"));
+    // As the org shows it: the flow's one message for the related criteria (first line), then
+    // one line per field criterion's validation rule.
+    const lines = result.message.split("\n").filter(Boolean);
+    const related = result.blocking.filter((id) => isRelatedId(id));
+    const fields = result.blocking.filter((id) => !isRelatedId(id));
+    expect(lines).toHaveLength(fields.length + (related.length > 0 ? 1 : 0));
+    if (related.length > 0) {
+      expect(lines[0]).toBe(flowBlockedMessage(related.map(criterionById)));
     }
+    fields.forEach((id, i) => {
+      expect(lines[i + (related.length > 0 ? 1 : 0)]).toMatch(
+        new RegExp(`^\\[${id}\\] `)
+      );
+    });
   });
 
   it("never mentions off criteria", () => {
@@ -824,10 +848,11 @@ describe("the check command (real CLI)", () => {
           "next_step"
         ],
         warnings: [],
+        // As the org shows it: the flow's one message for the two related criteria, then one
+        // per validation rule.
         message: [
+          "Stage gates not met: [primary_contact] [discovery_call]. The Stage Gate Checklist shows how to meet each.",
           "[amount_positive] Amount is greater than 0. Enter your best estimate of the deal value in Amount; refine it as you learn more.",
-          "[primary_contact] A primary contact role is assigned. In the Contact Roles related list, add your main contact at the customer and tick Primary.",
-          "[discovery_call] A discovery call is logged as completed. Use Log a Call on the activity timeline (Type Call, Status Completed) and note what you learned.",
           '[next_step] Next step is described. Write the next agreed action in Next Step, e.g. "Discovery workshop with IT on 12 May"; TBD or N/A do not count.'
         ].join("\n")
       },

@@ -9,6 +9,9 @@ import {
   countRelated,
   criterionMessage,
   dateOnly,
+  enforcerOf,
+  FLOW_MESSAGE_PREFIX,
+  orgErrors,
   daysBetween,
   evaluateCriterion,
   evaluateField,
@@ -714,6 +717,61 @@ describe("dates", () => {
   });
 });
 
+describe("the org's errors for a blocked save", () => {
+  const field = (id: string): Criterion => ({
+    id,
+    label: `Field ${id}`,
+    field: "Amount",
+    operator: "isSet"
+  });
+  const related = (id: string): Criterion => ({
+    id,
+    label: `Related ${id}`,
+    related: "Task"
+  });
+
+  it("a field criterion has its validation rule, a related one the flow; fieldCriteriaIn flow moves field criteria to the flow", () => {
+    expect(enforcerOf(undefined, field("a"))).toBe("validationRule");
+    expect(enforcerOf("validationRules", field("a"))).toBe("validationRule");
+    expect(enforcerOf("flow", field("a"))).toBe("flow");
+    expect(enforcerOf(undefined, related("r"))).toBe("flow");
+    expect(enforcerOf("validationRules", related("r"))).toBe("flow");
+  });
+
+  it("one error per validation rule after the flow's one error, which lists several related codes", () => {
+    const errors = orgErrors({}, [
+      field("a"),
+      related("r1"),
+      field("b"),
+      related("r2")
+    ]);
+    expect(errors.map((e) => [e.enforcedBy, e.criteria])).toEqual([
+      ["flow", ["r1", "r2"]],
+      ["validationRule", ["a"]],
+      ["validationRule", ["b"]]
+    ]);
+    expect(errors[0].message).toBe(
+      `${FLOW_MESSAGE_PREFIX} [r1] [r2]. The Stage Gate Checklist shows how to meet each.`
+    );
+    expect(errors[1].message).toBe("[a] Field a.");
+  });
+
+  it("with fieldCriteriaIn flow every criterion is in the flow's one message, at most 255 characters", () => {
+    const many = Array.from({ length: 40 }, (_, i) =>
+      i % 2 === 0 ? field(`field_${"x".repeat(30)}_${i}`) : related(`rel_${i}`)
+    );
+    const errors = orgErrors({ fieldCriteriaIn: "flow" }, many);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].criteria).toHaveLength(40);
+    expect(errors[0].message.length).toBeLessThanOrEqual(255);
+    expect(errors[0].message).toMatch(/ \+\d+ more\. /);
+  });
+
+  it("nothing blocking, no error", () => {
+    expect(orgErrors({}, [])).toEqual([]);
+  });
+});
+
 describe("messages", () => {
   it("formats [id] Label. Help on one line", () => {
     expect(
@@ -847,8 +905,22 @@ describe("evaluateTransition", () => {
       warnings: ["next_step"],
       process: "Default"
     });
+    // The org's errors: the flow's for the related criterion first (before-save flows run
+    // before validation rules), then the field criterion's validation rule.
+    expect(result.errors).toEqual([
+      {
+        enforcedBy: "flow",
+        criteria: ["contact"],
+        message: "[contact] Primary contact."
+      },
+      {
+        enforcedBy: "validationRule",
+        criteria: ["amount"],
+        message: "[amount] Amount > 0. Enter Amount."
+      }
+    ]);
     expect(result.message).toBe(
-      "[amount] Amount > 0. Enter Amount.\n[contact] Primary contact."
+      "[contact] Primary contact.\n[amount] Amount > 0. Enter Amount."
     );
     expect(result.results.map((r) => r.criterion.id)).not.toContain("pains");
   });

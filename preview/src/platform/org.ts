@@ -347,7 +347,10 @@ function enforceGates(
   });
   if (!result.allowed) {
     throw new DmlError({
-      errors: [errorEntry(result.message, "FIELD_CUSTOM_VALIDATION_EXCEPTION")],
+      // Each of the org's errors: the flow's Custom Error, then each validation rule's.
+      errors: result.errors.map((e) =>
+        errorEntry(e.message, "FIELD_CUSTOM_VALIDATION_EXCEPTION")
+      ),
       fieldErrors: {}
     });
   }

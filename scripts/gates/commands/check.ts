@@ -40,6 +40,8 @@ R.json is a JSON array of saves:
 "before": null is an insert. Prints, in the same order, a JSON array of
   { "id", "allowed", "blocking": [criterion ids], "warnings": [criterion ids], "message" }
 and, for saves that list "waived", "waived": [the waived criteria that would have blocked].
+"message" holds the errors the org returns, one per line: the flow's one Custom Error for the
+criteria it enforces, then one per blocking validation rule.
 --today defaults to the current date.`;
 
 export type FieldValue = string | number | boolean | null;

@@ -42,7 +42,9 @@ import {
   STAGE_FIELD,
   WAIVED_FIELD,
   criterionMessage,
+  enforcerOf,
   fieldKind,
+  type FieldCriteriaIn,
   flowMessageToken,
   isRelatedCriterion,
   type FieldType,
@@ -96,8 +98,6 @@ export const QUERY_FAILED_PREFIX = `[${QUERY_FAILED_CODE}] Could not check relat
 const RECORD = "$Record";
 const PRIOR = "$Record__Prior";
 
-export type FieldCriteriaIn = "validationRules" | "flow";
-
 /** Where the map enforces its field criteria (default: validation rules). */
 export function fieldCriteriaIn(loaded: LoadedMap): FieldCriteriaIn {
   return loaded.map.fieldCriteriaIn ?? "validationRules";
@@ -122,11 +122,11 @@ const LONGEST_KEY_PREFIX = 14;
  * every enforced field criterion.
  */
 export function flowGates(loaded: LoadedMap): FlowGate[] {
-  const withFields = fieldCriteriaIn(loaded) === "flow";
-  const placements = enforcedPlacements(loaded.runtime).filter((p) =>
-    isRelatedCriterion(p.criterion)
-      ? (p.criterion.minCount ?? 1) > 0
-      : withFields
+  const placements = enforcedPlacements(loaded.runtime).filter(
+    (p) =>
+      enforcerOf(loaded.runtime.fieldCriteriaIn, p.criterion) === "flow" &&
+      // A related criterion needing no record never blocks.
+      (!isRelatedCriterion(p.criterion) || (p.criterion.minCount ?? 1) > 0)
   );
   const keys = uniqueApiNames(
     placements.map((p) => ({

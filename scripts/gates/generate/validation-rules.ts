@@ -9,7 +9,7 @@
 import {
   STAGE_FIELD,
   criterionMessage,
-  isRelatedCriterion,
+  enforcerOf,
   type RuntimeFieldCriterion
 } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import type { LoadedMap } from "../load";
@@ -143,11 +143,10 @@ export function validationRuleSpecs(
   configLabel: string
 ): ValidationRuleSpec[] {
   // With fieldCriteriaIn "flow" the flow enforces the field criteria: no rule is written.
-  if ((loaded.map.fieldCriteriaIn ?? "validationRules") === "flow") {
-    return [];
-  }
   const placements = enforcedPlacements(loaded.runtime).filter(
-    (p) => !isRelatedCriterion(p.criterion)
+    (p) =>
+      enforcerOf(loaded.runtime.fieldCriteriaIn, p.criterion) ===
+      "validationRule"
   );
   const names = uniqueApiNames(
     placements.map((p) => ({

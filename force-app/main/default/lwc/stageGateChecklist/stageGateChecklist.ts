@@ -64,6 +64,12 @@ import {
 
 const OBJECT = "Opportunity";
 
+/** A calendar day in the user's locale; built once (an Intl formatter is costly to create). */
+const CALENDAR_DAY_FORMAT = new Intl.DateTimeFormat(LOCALE, {
+  dateStyle: "medium",
+  timeZone: "UTC"
+});
+
 /** Opportunity fields the map's criteria read, as optional fields: one the user may not read comes back absent ("can't check"). */
 const MAP_FIELDS: string[] = fieldsUsed(definition);
 
@@ -552,10 +558,7 @@ export default class StageGateChecklist extends LightningElement {
     if (!isoDate) {
       return "";
     }
-    return new Intl.DateTimeFormat(LOCALE, {
-      dateStyle: "medium",
-      timeZone: "UTC"
-    }).format(new Date(`${isoDate}T00:00:00Z`));
+    return CALENDAR_DAY_FORMAT.format(new Date(`${isoDate}T00:00:00Z`));
   }
 
   private viewOf(

@@ -19,24 +19,31 @@ export function runsInLightningLocker(win: unknown = window): boolean {
   }
 }
 
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+function dayFormat(timeZone: string): Intl.DateTimeFormat {
+  let format = DAY_FORMATS.get(timeZone);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = {
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit"
+    };
+    try {
+      format = new Intl.DateTimeFormat("en-US", { ...options, timeZone });
+    } catch {
+      // An unknown time zone name: fall back to the browser's own.
+      format = new Intl.DateTimeFormat("en-US", options);
+    }
+    DAY_FORMATS.set(timeZone, format);
+  }
+  return format;
+}
+
 /** YYYY-MM-DD of an instant in a time zone (an IANA name such as "Europe/Paris"). */
 export function dateInTimeZone(instant: Date, timeZone: string): string {
-  let parts: Intl.DateTimeFormatPart[];
-  try {
-    parts = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit"
-    }).formatToParts(instant);
-  } catch {
-    // An unknown time zone name: fall back to the browser's own.
-    parts = new Intl.DateTimeFormat("en-US", {
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit"
-    }).formatToParts(instant);
-  }
+  const parts = dayFormat(timeZone).formatToParts(instant);
   const part = (type: string): string =>
     parts.find((p) => p.type === type)?.value ?? "";
   return `${part("year")}-${part("month")}-${part("day")}`;

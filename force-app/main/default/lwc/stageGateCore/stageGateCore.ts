@@ -135,7 +135,7 @@ export interface StageGateMap {
   /** The daily stalled-deal alerts (Apex job); both default to true. */
   alerts?: { overdue?: boolean; regressions?: boolean };
   /** Where field criteria are enforced: validation rules (default) or the record-triggered flow. */
-  fieldCriteriaIn?: "validationRules" | "flow";
+  fieldCriteriaIn?: FieldCriteriaIn;
   /** Generate Salesforce Path (PathAssistant) metadata from the map; default true. */
   path?: boolean;
   /** Org limits the generated metadata must respect (read by the generator only). */
@@ -146,6 +146,9 @@ export interface StageGateMap {
   logBypassedMoves?: boolean;
   processes: Process[];
 }
+
+/** Where the generated metadata enforces field criteria. */
+export type FieldCriteriaIn = "validationRules" | "flow";
 
 /** How far ahead a waiver may run when the map does not say. */
 export const DEFAULT_WAIVER_MAX_DAYS = 90;
@@ -289,6 +292,8 @@ export interface RuntimeMap {
   processes: RuntimeProcess[];
   /** How far ahead a waiver may run (waivers.maxDays); DEFAULT_WAIVER_MAX_DAYS when absent. */
   waiverMaxDays?: number;
+  /** Where field criteria are enforced (the map's fieldCriteriaIn); validation rules when absent. */
+  fieldCriteriaIn?: FieldCriteriaIn;
 }
 
 export function isRelatedCriterion<C extends Criterion>(
@@ -382,6 +387,7 @@ export function toRuntimeMap(
       map.placeholders ?? DEFAULT_PLACEHOLDERS
     ),
     waiverMaxDays: map.waivers?.maxDays ?? DEFAULT_WAIVER_MAX_DAYS,
+    ...(map.fieldCriteriaIn === "flow" ? { fieldCriteriaIn: "flow" } : {}),
     processes: map.processes.map((p) => ({
       name: p.name,
       recordTypes: p.recordTypes ?? [],
@@ -863,11 +869,6 @@ export function criterionMessage(c: Criterion): string {
     : `${text.slice(0, MAX_ERROR_MESSAGE_LENGTH - 1)}…`;
 }
 
-/** The message for a blocked move: one line per unmet enforced criterion, in map order. */
-export function blockedMessage(unmet: readonly Criterion[]): string {
-  return unmet.map(criterionMessage).join("\n");
-}
-
 /** Opening of the flow's message when several criteria block (then their codes follow). */
 export const FLOW_MESSAGE_PREFIX = "Stage gates not met:";
 /** Closing of the flow's message when several criteria block. */
@@ -915,6 +916,64 @@ export function flowBlockedMessage(unmet: readonly Criterion[]): string {
     }
   }
   return `${FLOW_MESSAGE_PREFIX}${codes}${omitted > 0 ? ` +${omitted} more` : ""}${FLOW_MESSAGE_SUFFIX}`;
+}
+
+/** The generated metadata that enforces a criterion: one validation rule per placement, or the one flow. */
+export type Enforcer = "validationRule" | "flow";
+
+/**
+ * What enforces this criterion in the org: a related criterion is counted by the record-triggered
+ * flow; a field criterion has its validation rule, or is checked by the flow too when the map
+ * says `"fieldCriteriaIn": "flow"`. The generator writes exactly this split.
+ */
+export function enforcerOf(
+  fieldCriteriaIn: FieldCriteriaIn | undefined,
+  c: Criterion
+): Enforcer {
+  return isRelatedCriterion(c) || fieldCriteriaIn === "flow"
+    ? "flow"
+    : "validationRule";
+}
+
+/** One error a blocked save returns in the org. */
+export interface OrgError {
+  enforcedBy: Enforcer;
+  /** The criteria (ids, map order) this error is for. */
+  criteria: string[];
+  message: string;
+}
+
+/**
+ * The errors the org returns for these blocking criteria: the flow's one Custom Error for the
+ * criteria it enforces (it runs first: before-save flows precede validation rules in the save
+ * order), then one error per validation rule, in map order (ids are unique in the map, so each
+ * criterion has one placement and one rule). Nothing blocks: none.
+ */
+export function orgErrors(
+  map: Pick<RuntimeMap, "fieldCriteriaIn">,
+  blocking: readonly Criterion[]
+): OrgError[] {
+  const byFlow = blocking.filter(
+    (c) => enforcerOf(map.fieldCriteriaIn, c) === "flow"
+  );
+  const errors: OrgError[] = [];
+  if (byFlow.length > 0) {
+    errors.push({
+      enforcedBy: "flow",
+      criteria: byFlow.map((c) => c.id),
+      message: flowBlockedMessage(byFlow)
+    });
+  }
+  for (const c of blocking) {
+    if (enforcerOf(map.fieldCriteriaIn, c) === "validationRule") {
+      errors.push({
+        enforcedBy: "validationRule",
+        criteria: [c.id],
+        message: criterionMessage(c)
+      });
+    }
+  }
+  return errors;
 }
 
 // ---------------------------------------------------------------------------
@@ -1012,6 +1071,9 @@ export interface TransitionResult {
   warnings: string[];
   /** Unmet enforced criteria a waiver lifts (ids), map order: they do not block. */
   waived: string[];
+  /** The errors the org returns for this save (the flow's, then each validation rule's). */
+  errors: OrgError[];
+  /** Those errors' messages, one per line. */
   message: string;
   results: CriterionResult[];
   process?: string;
@@ -1030,6 +1092,7 @@ export function evaluateTransition(
     blocking: [],
     warnings: [],
     waived: [],
+    errors: [],
     message: "",
     results: []
   };
@@ -1061,6 +1124,10 @@ export function evaluateTransition(
     ctx
   );
   const unmetEnforced = results.filter(isBlocking);
+  const errors = orgErrors(
+    map,
+    unmetEnforced.map((r) => r.criterion)
+  );
   return {
     allowed: unmetEnforced.length === 0,
     blocking: unmetEnforced.map((r) => r.criterion.id),
@@ -1070,7 +1137,8 @@ export function evaluateTransition(
     waived: results
       .filter((r) => r.waived && r.verdict !== "met")
       .map((r) => r.criterion.id),
-    message: blockedMessage(unmetEnforced.map((r) => r.criterion)),
+    errors,
+    message: errors.map((e) => e.message).join("\n"),
     results,
     process: process.name
   };

@@ -170,6 +170,9 @@ export default class RecordEditForm extends LightningElement {
 
   handleSubmit(event: Event): void {
     event.preventDefault();
+    // The native submit stays inside, as in the real component's shadow tree: under synthetic
+    // shadow it would otherwise reach the host's onsubmit listeners without `detail`.
+    event.stopPropagation();
     const fields = this.collect();
     const submit = new CustomEvent("submit", {
       detail: { fields },
