@@ -2,7 +2,7 @@
  * Step "apex" (part 4): every field of every static SOQL query resolves. apex-ls (./apex-ls.ts)
  * resolves types and methods but not the field names inside `[SELECT ...]`, so a misspelled field
  * would only fail when the class is deployed (or, in an anonymous script, when it runs). This check
- * parses each Apex class, trigger and `scripts/apex/*.apex` script with @apexdevtools/apex-parser
+ * parses each Apex class, trigger and `scripts/apex/**.apex` and `scripts/admin/**.apex` script with @apexdevtools/apex-parser
  * (its SOQL grammar) and resolves, against the objects the project knows (./lib/project: the
  * standard-field catalogue plus the custom objects and fields of every package directory):
  *
@@ -52,11 +52,12 @@ type ParseTree = NonNullable<ParserRuleContext["children"]>[number];
 const RULE = "soql";
 const key = (name: string): string => name.toLowerCase();
 
-/** Apex files whose static SOQL is checked: classes and triggers, and anonymous scripts. */
+/** Apex files whose static SOQL is checked: classes and triggers, and anonymous scripts (scripts/apex, scripts/admin). */
 export function soqlFiles(root: string): string[] {
   return [
     ...sourceFiles(root, (p) => p.endsWith(".cls") || p.endsWith(".trigger")),
-    ...walk(root, "scripts/apex", (p) => p.endsWith(".apex"))
+    ...walk(root, "scripts/apex", (p) => p.endsWith(".apex")),
+    ...walk(root, "scripts/admin", (p) => p.endsWith(".apex"))
   ];
 }
 
@@ -436,7 +437,7 @@ export function checkSoqlSource(
   return checker.problems;
 }
 
-/** Every static SOQL query of the project's Apex and scripts/apex, resolved field by field. */
+/** Every static SOQL query of the project's Apex and anonymous scripts, resolved field by field. */
 export function checkSoql(
   root: string,
   files: string[] = soqlFiles(root)

@@ -74,6 +74,23 @@ export const POST_IMPORT_APEX: readonly { file: string; title: string }[] = [
   }
 ];
 export const REMOVE_BYPASS_APEX = "scripts/apex/remove-bypass-permission.apex";
+/**
+ * The daily jobs, scheduled once the bypass is removed (the stalled-deal alerts run as the user who
+ * schedules them, and a bypass holder meets every gate). Each script schedules its job only when
+ * no CronTrigger of that name exists, so re-running org:create keeps the schedules.
+ */
+export const SCHEDULE_APEX: readonly { file: string; title: string }[] = [
+  {
+    file: "scripts/admin/schedule-waiver-expiry.apex",
+    title:
+      "Schedule the daily waiver expiry (StageGateWaiverExpiry at 00:05; an existing schedule is kept)"
+  },
+  {
+    file: "scripts/apex/alerts/schedule-stalled-deal-alerts.apex",
+    title:
+      "Schedule the daily stalled-deal alerts (StageGateStalledDealsJob at 06:00; an existing schedule is kept)"
+  }
+];
 
 /** The product's package directory: what every org gets. */
 export const PRODUCT_DIR = "force-app";
@@ -477,6 +494,7 @@ export function createSteps(options: OrgOptions): Step[] {
     },
     ...POST_IMPORT_APEX.map((a) => apexStep(alias, a.file, a.title)),
     removeBypassStep(alias),
+    ...SCHEDULE_APEX.map((a) => apexStep(alias, a.file, a.title)),
     {
       title: `Open the org on the opportunity "${OPEN_ON_OPPORTUNITY}"`,
       run: (ctx) => {

@@ -113,7 +113,9 @@ const CREATE_SEQUENCE = [
   "sf apex run --file scripts/apex/set-enterprise-record-type.apex --target-org stage-gates --json",
   "sf apex run --file scripts/apex/attach-sample-files.apex --target-org stage-gates --json",
   "sf apex run --file scripts/apex/add-sample-products.apex --target-org stage-gates --json",
-  "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+  "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json",
+  "sf apex run --file scripts/admin/schedule-waiver-expiry.apex --target-org stage-gates --json",
+  "sf apex run --file scripts/apex/alerts/schedule-stalled-deal-alerts.apex --target-org stage-gates --json"
 ];
 
 describe("npm run org:create", () => {
@@ -122,8 +124,8 @@ describe("npm run org:create", () => {
     expect(run.err).toBe("");
     expect(run.code).toBe(0);
     expect(commands(run.calls)).toEqual(CREATE_SEQUENCE);
-    for (let i = 1; i <= 11; i++) {
-      expect(run.out).toContain(`[${i}/11] `);
+    for (let i = 1; i <= 13; i++) {
+      expect(run.out).toContain(`[${i}/13] `);
     }
     expect(run.out).toContain(
       "$ sf org create scratch --definition-file config/project-scratch-def.json"
@@ -188,7 +190,10 @@ describe("npm run org:create", () => {
       "sf apex run --file scripts/apex/set-enterprise-record-type.apex --target-org stage-gates --json",
       "sf apex run --file scripts/apex/attach-sample-files.apex --target-org stage-gates --json",
       "sf apex run --file scripts/apex/add-sample-products.apex --target-org stage-gates --json",
-      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json",
+      // The scripts keep an existing schedule of the same name (test/org/admin-apex.test.ts).
+      "sf apex run --file scripts/admin/schedule-waiver-expiry.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/alerts/schedule-stalled-deal-alerts.apex --target-org stage-gates --json"
     ]);
     expect(again.out).toContain(
       "Reusing the active scratch org test-1@example.com"
@@ -216,7 +221,7 @@ describe("npm run org:create", () => {
       FAKE_SF_STATE: state
     });
     expect(run.code).toBe(1);
-    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain("Step 3/13 failed");
     expect(run.err).toContain(
       'The alias "prod" points to admin@acme.com, which is not a scratch org.'
     );
@@ -229,7 +234,7 @@ describe("npm run org:create", () => {
     const run = runOrg(["create", "--no-open"], { FAKE_SF_FAIL: "deploy" });
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      '✖ Step 4/11 failed: Deploy example-app and force-app to "stage-gates"'
+      '✖ Step 4/13 failed: Deploy example-app and force-app to "stage-gates"'
     );
     expect(run.err).toContain(
       "Field Budget_Confirmed__c does not exist. Check spelling."
@@ -245,7 +250,7 @@ describe("npm run org:create", () => {
       FAKE_SF_FAIL: "org create scratch"
     });
     expect(run.code).toBe(1);
-    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain("Step 3/13 failed");
     expect(run.err).toContain(
       "NoDefaultDevHubError: No default dev hub found. Use -v or --target-dev-hub to specify an environment."
     );
@@ -259,7 +264,7 @@ describe("npm run org:create", () => {
       FAKE_SF_FAIL: "attach-sample-files"
     });
     expect(run.code).toBe(1);
-    expect(run.err).toContain("✖ Step 8/11 failed: Attach sample files");
+    expect(run.err).toContain("✖ Step 8/13 failed: Attach sample files");
     expect(run.err).toContain(
       "FakeFailureError: Simulated failure of: sf apex run"
     );
@@ -271,11 +276,36 @@ describe("npm run org:create", () => {
     ]);
   });
 
+  test("schedules the daily jobs after the bypass is removed; a failed schedule names its step", () => {
+    const ok = commands(runOrg(["create", "--no-open"]).calls);
+    const removed = ok.indexOf(
+      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json"
+    );
+    expect(removed).toBeGreaterThan(0);
+    expect(ok.slice(removed + 1)).toEqual([
+      "sf apex run --file scripts/admin/schedule-waiver-expiry.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/apex/alerts/schedule-stalled-deal-alerts.apex --target-org stage-gates --json"
+    ]);
+    const run = runOrg(["create", "--no-open"], {
+      FAKE_SF_FAIL: "schedule-waiver-expiry"
+    });
+    expect(run.code).toBe(1);
+    expect(run.err).toContain(
+      "✖ Step 11/13 failed: Schedule the daily waiver expiry"
+    );
+    // The bypass was already removed: nothing to clean up, and nothing runs after the failure.
+    expect(run.err).not.toContain("Cleaning up");
+    expect(commands(run.calls).slice(-2)).toEqual([
+      "sf apex run --file scripts/apex/remove-bypass-permission.apex --target-org stage-gates --json",
+      "sf apex run --file scripts/admin/schedule-waiver-expiry.apex --target-org stage-gates --json"
+    ]);
+  });
+
   test("a failed build stops before any sf call", () => {
     const run = runOrg(["create"], { FAKE_NPM_FAIL: "build" });
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      "✖ Step 1/11 failed: Compile the LWC TypeScript to JavaScript"
+      "✖ Step 1/13 failed: Compile the LWC TypeScript to JavaScript"
     );
     expect(run.err).toContain("npm run build exited with code 1");
     expect(commands(run.calls)).toEqual(["npm run build"]);
@@ -319,7 +349,7 @@ describe("npm run org:create", () => {
     });
     expect(code).toBe(1);
     const text = err.join("\n");
-    expect(text).toContain("✖ Step 2/11 failed");
+    expect(text).toContain("✖ Step 2/13 failed");
     expect(text).toMatch(
       /Account\.json:8: \$\.records\[0\]\.Nmae: Account has no field "Nmae"/
     );
@@ -334,7 +364,7 @@ describe("npm run org:create", () => {
     const run = runOrg(["create"], { FAKE_NPM_FAIL: "--check" });
     expect(run.code).toBe(1);
     expect(run.err).toContain(
-      "✖ Step 2/11 failed: Check that the generated metadata matches config/stage-gates.json"
+      "✖ Step 2/13 failed: Check that the generated metadata matches config/stage-gates.json"
     );
     expect(commands(run.calls)).toEqual([
       "npm run build",
@@ -347,7 +377,7 @@ describe("npm run org:create", () => {
       SF_BIN: path.join(tmp, "no-such-sf")
     });
     expect(run.code).toBe(1);
-    expect(run.err).toContain("Step 3/11 failed");
+    expect(run.err).toContain("Step 3/13 failed");
     expect(run.err).toContain(
       `Could not run "${path.join(tmp, "no-such-sf")}"`
     );
