@@ -1,4 +1,9 @@
-import { checkSoql, checkSoqlSource } from "../../scripts/checks/soql";
+import * as path from "node:path";
+import {
+  checkSoql,
+  checkSoqlSource,
+  soqlFiles
+} from "../../scripts/checks/soql";
 import { loadProjectIndex } from "../../scripts/checks/lib/project";
 import { broken } from "./helpers";
 
@@ -87,6 +92,23 @@ describe("SOQL fields", () => {
     expect(
       problems.every((p) => p.rule === "soql" || p.rule === "apex-parser")
     ).toBe(true);
+  });
+
+  it("covers the project's anonymous scripts: scripts/apex (with subfolders) and scripts/admin", () => {
+    const root = path.resolve(__dirname, "..", "..");
+    const files = soqlFiles(root).map((f) => path.relative(root, f));
+    expect(files).toContain("scripts/admin/schedule-waiver-expiry.apex");
+    expect(files).toContain(
+      "scripts/apex/alerts/schedule-stalled-deal-alerts.apex"
+    );
+    expect(
+      checkSoql(
+        root,
+        files
+          .filter((f) => f.startsWith("scripts/"))
+          .map((f) => path.join(root, f))
+      )
+    ).toEqual([]);
   });
 
   describe("one source at a time", () => {
