@@ -1026,6 +1026,17 @@ export function isWaived(
   return (waived ?? []).includes(criterionId);
 }
 
+/**
+ * True when the waived list lifts this criterion on the deal: only an enforced criterion can be
+ * waived (a warning never blocks, so there is nothing to lift), as in the generated rules and flow.
+ */
+export function waiverLifts(
+  c: RuntimeCriterion,
+  waived: readonly string[] | undefined
+): boolean {
+  return criterionMode(c) !== "warn" && isWaived(c.id, waived);
+}
+
 // ---------------------------------------------------------------------------
 // Transitions (the what-if engine) and checklists (the LWC)
 // ---------------------------------------------------------------------------
@@ -1170,7 +1181,7 @@ function resultFor(
     verdict: verdict === "met" || applies === "met" ? verdict : "unknown",
     mode
   };
-  if (mode === "enforce" && isWaived(r.criterion.id, ctx.waived)) {
+  if (waiverLifts(r.criterion, ctx.waived)) {
     result.waived = true;
   }
   return result;
