@@ -2,12 +2,17 @@
  * Output formats of the audit report:
  * - table: for people at a terminal (aligned columns), the default;
  * - json: the whole report for machines;
- * - csv: one row per opportunity and criterion it fails or that cannot be checked
- *   (an opportunity with neither gets one row with empty criterion columns);
+ * - csv: one row per opportunity and criterion it fails, that cannot be checked or that a
+ *   waiver lifts, and one per other waiver of the deal (an opportunity with none of these gets
+ *   one row with empty criterion columns);
  * - md: a summary for a weekly email or a wiki page.
+ *
+ * Every format shows the deals' waivers (./waivers.ts): the active ones with what they lift, and
+ * those that are not active (expired, pending, rejected, revoked), which change nothing.
  */
 import type { InputProblem } from "./types";
-import type { AuditReport, OpportunityAudit } from "./report";
+import type { AuditReport, OpportunityAudit, WaiverSummary } from "./report";
+import { WAIVED_FIELD, WAIVER_RELATIONSHIP, type WaiverAudit } from "./waivers";
 
 export const FORMATS = ["table", "json", "csv", "md"] as const;
 export type Format = (typeof FORMATS)[number];
@@ -32,6 +37,44 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The waivers in one sentence (table and md). */
+export function waiverLine(w: WaiverSummary): string {
+  if (w.from === null) {
+    return (
+      `Waivers: not in the export (no ${WAIVER_RELATIONSHIP} subquery, no ${WAIVED_FIELD} field; see --soql): ` +
+      "none are taken into account."
+    );
+  }
+  const n = w.notActive;
+  const notActive = n.expired + n.requested + n.rejected + n.revoked;
+  return (
+    `Waivers (from ${w.from === WAIVER_RELATIONSHIP ? "the waiver records" : `${WAIVED_FIELD}: codes only`}): ` +
+    `${plural(w.active, "active waiver")} on ${plural(w.deals, "deal")}; ${plural(w.lifted, "criterion", "criteria")} not met (or not checkable) waived; ` +
+    `${notActive.toLocaleString("en-US")} not active (${n.expired} expired, ${n.requested} pending, ${n.rejected} rejected, ${n.revoked} revoked).`
+  );
+}
+
+/** Who decided (or, for a pending request, who is to decide). */
+export function deciderText(w: WaiverAudit): string {
+  if (w.state === "requested") {
+    return `awaiting ${w.approver ?? "the approvers queue"}`;
+  }
+  return w.decidedBy ?? "-";
+}
+
+interface DealWaiver {
+  deal: OpportunityAudit;
+  waiver: WaiverAudit;
+}
+
+function dealWaiverRows(report: AuditReport, active: boolean): DealWaiver[] {
+  return report.opportunities.flatMap((deal) =>
+    deal.waivers
+      .filter((w) => (w.state === "active") === active)
+      .map((waiver) => ({ deal, waiver }))
+  );
 }
 
 /** The one-paragraph summary shared by table and md. */
@@ -62,6 +105,7 @@ export function summaryLines(report: AuditReport): string[] {
   if (extra.length) {
     lines.push(`${extra.join("; ")}.`);
   }
+  lines.push(waiverLine(report.waivers));
   return lines;
 }
 
@@ -133,7 +177,8 @@ export function formatTable(report: AuditReport): string {
           "OVERDUE",
           "FAILING",
           "WARNINGS",
-          "NOT CHECKED"
+          "NOT CHECKED",
+          "WAIVED"
         ],
         report.opportunities.map((o) => [
           o.id ?? `row ${o.row}`,
@@ -145,7 +190,8 @@ export function formatTable(report: AuditReport): string {
           o.overdue ? "yes" : "",
           list(o.failing),
           list(o.warnings),
-          list(o.notChecked)
+          list(o.notChecked),
+          list(o.waived)
         ]),
         [4, 5]
       )
@@ -194,6 +240,7 @@ export function formatTable(report: AuditReport): string {
           "DEALS",
           "FAILING",
           "NOT CHECKED",
+          "WAIVED",
           "LABEL"
         ],
         report.byCriterion.map((c) => [
@@ -204,11 +251,53 @@ export function formatTable(report: AuditReport): string {
           String(c.required),
           `${c.failing} (${percent(c.shareFailing)})`,
           String(c.notChecked),
+          String(c.waived),
           c.label
         ]),
-        [4, 5, 6]
+        [4, 5, 6, 7]
       )
     );
+  }
+  if (report.waivers.from !== null) {
+    const id = (d: OpportunityAudit) => d.id ?? `row ${d.row}`;
+    const active = dealWaiverRows(report, true);
+    out.push("", `Active waivers on ${report.today}`);
+    if (active.length === 0) {
+      out.push("  (none)");
+    } else {
+      out.push(
+        ...alignTable(
+          ["ID", "NAME", "CRITERION", "UNTIL", "DECIDED BY", "LIFTS", "REASON"],
+          active.map(({ deal, waiver: w }) => [
+            id(deal),
+            truncate(deal.name ?? "", 40),
+            w.criterion,
+            w.until ?? "-",
+            deciderText(w),
+            w.lifts ? "yes" : "no",
+            w.source === "field" ? `(${WAIVED_FIELD})` : (w.reason ?? "")
+          ])
+        )
+      );
+    }
+    const inactive = dealWaiverRows(report, false);
+    if (inactive.length) {
+      out.push("", "Waivers not active (they change nothing)");
+      out.push(
+        ...alignTable(
+          ["ID", "NAME", "CRITERION", "STATE", "UNTIL", "DECIDED BY", "REASON"],
+          inactive.map(({ deal, waiver: w }) => [
+            id(deal),
+            truncate(deal.name ?? "", 40),
+            w.criterion,
+            w.state,
+            w.until ?? "-",
+            deciderText(w),
+            w.reason ?? ""
+          ])
+        )
+      );
+    }
   }
   if (report.unknownStages.length) {
     out.push("", "Stages not in the map (not audited)");
@@ -270,7 +359,12 @@ export const CSV_COLUMNS = [
   "Mode",
   "Verdict",
   "Reason",
-  "Message"
+  "Message",
+  "WaiverState",
+  "WaiverUntil",
+  "WaiverDecidedBy",
+  "WaiverApprover",
+  "WaiverReason"
 ] as const;
 
 function csvCell(value: string | number | boolean | null | undefined): string {
@@ -298,10 +392,22 @@ export function formatCsv(report: AuditReport): string {
       o.overdue,
       o.meetsGates
     ];
-    if (o.outcomes.length === 0) {
-      lines.push([...head, "", "", "", "", "", "", ""].map(csvCell).join(","));
+    const waiverCells = (w: WaiverAudit | undefined) =>
+      w
+        ? [w.state, w.until, w.decidedBy, w.approver, w.reason]
+        : ["", "", "", "", ""];
+    const others = o.waivers.filter((w) => !w.lifts);
+    if (o.outcomes.length === 0 && others.length === 0) {
+      lines.push(
+        [...head, "", "", "", "", "", "", "", ...waiverCells(undefined)]
+          .map(csvCell)
+          .join(",")
+      );
     }
     for (const c of o.outcomes) {
+      const waiver = c.waived
+        ? o.waivers.find((w) => w.lifts && w.criterion === c.id)
+        : undefined;
       lines.push(
         [
           ...head,
@@ -309,10 +415,19 @@ export function formatCsv(report: AuditReport): string {
           c.stage,
           c.list,
           c.mode,
-          c.verdict,
+          c.waived ? "waived" : c.verdict,
           c.reason ?? "",
-          c.message
+          c.message,
+          ...waiverCells(waiver)
         ]
+          .map(csvCell)
+          .join(",")
+      );
+    }
+    // Waivers that lift nothing here: active for a criterion the deal meets or does not need, or not active.
+    for (const w of others) {
+      lines.push(
+        [...head, w.criterion, "", "", "", "", "", "", ...waiverCells(w)]
           .map(csvCell)
           .join(",")
       );
@@ -380,28 +495,37 @@ export function formatMarkdown(report: AuditReport): string {
     ""
   ];
   const failingCriteria = report.byCriterion.filter(
-    (c) => c.failing > 0 || c.notChecked > 0
+    (c) => c.failing > 0 || c.notChecked > 0 || c.waived > 0
   );
   if (failingCriteria.length === 0) {
     out.push("Every audited opportunity meets every criterion of its stage.");
   } else {
     out.push(
       ...mdTable(
-        ["Criterion", "Required by", "Mode", "Failing", "Not checked", "Label"],
+        [
+          "Criterion",
+          "Required by",
+          "Mode",
+          "Failing",
+          "Not checked",
+          "Waived",
+          "Label"
+        ],
         failingCriteria.map((c) => [
           `\`${c.id}\``,
           `${c.process}: ${c.list} of ${c.stage}`,
           c.mode,
           `${c.failing} of ${c.required} (${percent(c.shareFailing)})`,
           String(c.notChecked),
+          String(c.waived),
           c.label
         ]),
-        [3, 4]
+        [3, 4, 5]
       )
     );
   }
   const notMeeting = report.opportunities.filter(
-    (o) => !o.meetsGates || o.warnings.length > 0
+    (o) => !o.meetsGates || o.warnings.length > 0 || o.waived.length > 0
   );
   out.push("", "## Opportunities with unmet criteria", "");
   if (notMeeting.length === 0) {
@@ -416,8 +540,11 @@ export function formatMarkdown(report: AuditReport): string {
           o.stage,
           `${daysText(o)}${o.targetDays !== null ? ` / ${o.targetDays}` : ""}${o.overdue ? " overdue" : ""}`,
           o.outcomes
-            .filter((c) => c.verdict === "unmet")
-            .map((c) => `${c.message}${c.mode === "warn" ? " (warning)" : ""}`)
+            .filter((c) => c.verdict === "unmet" || c.waived)
+            .map(
+              (c) =>
+                `${c.message}${c.waived ? " (waived)" : c.mode === "warn" ? " (warning)" : ""}`
+            )
             .join("<br>")
         ]),
         [3]
@@ -434,6 +561,60 @@ export function formatMarkdown(report: AuditReport): string {
       out.push(
         "",
         "\\* days since CreatedDate (the record has no LastStageChangeDate)."
+      );
+    }
+  }
+  if (report.waivers.from !== null) {
+    const name = (d: OpportunityAudit) =>
+      `${d.name ?? "(no name)"}${d.id ? ` (${d.id})` : ""}`;
+    out.push("", "## Waivers", "", waiverLine(report.waivers), "");
+    const active = dealWaiverRows(report, true);
+    if (active.length === 0) {
+      out.push(`No active waivers on ${report.today}.`);
+    } else {
+      out.push(
+        ...mdTable(
+          [
+            "Opportunity",
+            "Criterion",
+            "Until",
+            "Decided by",
+            "Lifts a criterion not met",
+            "Reason"
+          ],
+          active.map(({ deal, waiver: w }) => [
+            name(deal),
+            `\`${w.criterion}\``,
+            w.until ?? "-",
+            deciderText(w),
+            w.lifts ? "yes" : "no",
+            w.source === "field" ? `(${WAIVED_FIELD})` : (w.reason ?? "")
+          ])
+        )
+      );
+    }
+    const inactive = dealWaiverRows(report, false);
+    if (inactive.length) {
+      out.push("", "Not active (they change nothing):", "");
+      out.push(
+        ...mdTable(
+          [
+            "Opportunity",
+            "Criterion",
+            "State",
+            "Until",
+            "Decided by",
+            "Reason"
+          ],
+          inactive.map(({ deal, waiver: w }) => [
+            name(deal),
+            `\`${w.criterion}\``,
+            w.state,
+            w.until ?? "-",
+            deciderText(w),
+            w.reason ?? ""
+          ])
+        )
       );
     }
   }

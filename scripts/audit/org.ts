@@ -3,7 +3,9 @@
  * the Salesforce CLI (`sf data query --json`), then reads the result like an export file.
  *
  * The query contains only identifiers taken from the validated map and fixed names; no
- * value from the command line is put into it.
+ * value from the command line is put into it. It runs as the alias's user: the API applies that
+ * user's object permissions, field-level security and sharing to every query (there is no system
+ * mode outside Apex), so the export holds the deals and waivers that user may read.
  */
 import { spawn } from "node:child_process";
 import {
@@ -14,6 +16,7 @@ import {
   type RuntimeMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import { readJsonExport } from "./read-json";
+import { WAIVED_FIELD, WAIVER_FIELDS, WAIVER_RELATIONSHIP } from "./waivers";
 import {
   AuditInputError,
   RELATED_OBJECTS,
@@ -59,12 +62,14 @@ function uniqueFields(names: Iterable<string>): string[] {
 /**
  * The SOQL for the open opportunities with everything the map's criteria read: the fields
  * (core `fieldsUsed`), RecordType.DeveloperName when a process claims record types, and one
- * subquery per related object with the fields its criteria's `where` uses.
+ * subquery per related object with the fields its criteria's `where` uses, and the deal's
+ * waivers: the waived list Stage_Gate_Waived__c and the Stage_Gate_Waivers__r rows.
  */
 export function buildAuditQuery(runtime: RuntimeMap): string {
   const fields = uniqueFields([
     ...BASE_FIELDS,
-    ...fieldsUsed(runtime).map(checkedIdentifier)
+    ...fieldsUsed(runtime).map(checkedIdentifier),
+    WAIVED_FIELD
   ]);
   if (runtime.processes.some((p) => p.recordTypes.length > 0)) {
     fields.push(RECORD_TYPE_FIELD);
@@ -80,6 +85,9 @@ export function buildAuditQuery(runtime: RuntimeMap): string {
   const subqueries = RELATED_OBJECTS.filter((o) => relatedFields.has(o)).map(
     (o) =>
       `(SELECT ${uniqueFields(relatedFields.get(o) ?? []).join(", ")} FROM ${RELATIONSHIP_NAMES[o]})`
+  );
+  subqueries.push(
+    `(SELECT ${WAIVER_FIELDS.join(", ")} FROM ${WAIVER_RELATIONSHIP})`
   );
   return `SELECT ${[...fields, ...subqueries].join(", ")} FROM Opportunity WHERE IsClosed = false`;
 }
@@ -170,5 +178,24 @@ export async function queryOrg(
       `sf data query printed nothing (exit code ${result.code})${tail ? `:\n${tail}` : ""}`
     );
   }
-  return { input: readJsonExport(result.stdout, source), soql };
+  try {
+    return { input: readJsonExport(result.stdout, source), soql };
+  } catch (error) {
+    if (error instanceof AuditInputError && WAIVER_NAMES.test(error.detail)) {
+      throw new AuditInputError(
+        error.source,
+        `${error.detail}\n${WAIVERS_HINT}`,
+        error.location
+      );
+    }
+    throw error;
+  }
 }
+
+const WAIVER_NAMES = /Stage_Gate_Waive(d__c|rs__r|r__c)/;
+
+/** What to do when the org (or the user) does not have the waivers the query selects. */
+export const WAIVERS_HINT =
+  "The audit reads the deals' waivers (Opportunity.Stage_Gate_Waived__c and Stage_Gate_Waiver__c): " +
+  "deploy the product (npm run org:deploy -- --target-org <alias>) before auditing the org, and run the " +
+  "audit as a user who may read them (Stage_Gates_User or Stage_Gates_Approver grants it).";

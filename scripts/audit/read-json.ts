@@ -21,6 +21,7 @@ import {
   type InputProblem,
   type OpportunityRow
 } from "./types";
+import { readWaiver, WAIVED_FIELD, WAIVER_RELATIONSHIP } from "./waivers";
 
 type JsonObject = Record<string, unknown>;
 
@@ -161,6 +162,32 @@ function toRow(
       }
     }
   }
+  if (WAIVER_RELATIONSHIP in record) {
+    const path = `${location}.${WAIVER_RELATIONSHIP}`;
+    const { records, partial } = relatedRecords(
+      record[WAIVER_RELATIONSHIP],
+      path,
+      source
+    );
+    const base = isObject(record[WAIVER_RELATIONSHIP])
+      ? `${path}.records`
+      : path;
+    row.waivers = [];
+    records.forEach((waiver, i) => {
+      const read = readWaiver(waiver, `${base}[${i}]`);
+      if ("problem" in read) {
+        (row.waiverProblems ??= []).push({
+          location: read.at,
+          message: read.problem
+        });
+      } else {
+        row.waivers?.push(read);
+      }
+    });
+    if (partial) {
+      row.partialWaivers = true;
+    }
+  }
   return row;
 }
 
@@ -225,6 +252,24 @@ class RowCollector {
       });
     }
     for (const row of records) {
+      for (const p of row.waiverProblems ?? []) {
+        problems.push({
+          kind: "invalidValue",
+          location: p.location,
+          row: row.row,
+          id: row.id,
+          message: p.message
+        });
+      }
+      if (row.partialWaivers) {
+        problems.push({
+          kind: "incomplete",
+          location: row.location,
+          row: row.row,
+          id: row.id,
+          message: `waivers cut short (done: false) for ${WAIVER_RELATIONSHIP}: the waivers shown and the codes of ${WAIVED_FIELD} count for this opportunity`
+        });
+      }
       if (row.partialRelated) {
         problems.push({
           kind: "incomplete",

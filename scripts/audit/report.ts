@@ -20,7 +20,8 @@ import {
   type RelatedCounts,
   type RequiredCriterion,
   type RuntimeMap,
-  type RuntimeProcess
+  type RuntimeProcess,
+  waiverLifts
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import {
   RELATIONSHIP_NAMES,
@@ -29,6 +30,14 @@ import {
   type InputProblem,
   type OpportunityRow
 } from "./types";
+import {
+  dealWaivers,
+  WAIVED_FIELD,
+  WAIVER_RELATIONSHIP,
+  type DealWaivers,
+  type WaiverAudit,
+  type WaiverState
+} from "./waivers";
 
 export interface AuditOptions {
   /** YYYY-MM-DD. */
@@ -52,6 +61,8 @@ export interface CriterionOutcome {
   reason?: string;
   /** The message the org shows for it (core `criterionMessage`). */
   message: string;
+  /** An active waiver lifts it: it does not block (counted neither as failing nor as not checked). */
+  waived?: true;
 }
 
 export type DaysSource = "LastStageChangeDate" | "CreatedDate";
@@ -80,6 +91,10 @@ export interface OpportunityAudit {
   warnings: string[];
   /** Ids of criteria the export has no data for, map order. */
   notChecked: string[];
+  /** Ids of enforced criteria not met (or not checkable) that an active waiver lifts, map order. */
+  waived: string[];
+  /** The deal's waivers: active ones and those that are not (expired, requested, rejected, revoked). */
+  waivers: WaiverAudit[];
   outcomes: CriterionOutcome[];
 }
 
@@ -112,6 +127,8 @@ export interface CriterionSummary {
   shareFailing: number;
   /** Of those, how many could not be checked. */
   notChecked: number;
+  /** Of those, how many do not meet it (or cannot be checked) but hold an active waiver for it. */
+  waived: number;
 }
 
 export interface UnknownStage {
@@ -139,6 +156,20 @@ export interface AuditTotals {
   noProcess: number;
 }
 
+/** The waivers of the audited deals, counted. */
+export interface WaiverSummary {
+  /** Where the audit read them: the waiver rows, else the waived list field, else the export has neither. */
+  from: typeof WAIVER_RELATIONSHIP | typeof WAIVED_FIELD | null;
+  /** Active waivers (approved, Expires_On__c on or after today). */
+  active: number;
+  /** Audited deals with at least one active waiver. */
+  deals: number;
+  /** Criteria (deal and code) not met or not checkable that an active waiver lifts. */
+  lifted: number;
+  /** Waivers that are not active, by state. */
+  notActive: Record<Exclude<WaiverState, "active">, number>;
+}
+
 export interface AuditReport {
   today: string;
   config: string;
@@ -149,6 +180,7 @@ export interface AuditReport {
     totalSize?: number;
   };
   totals: AuditTotals;
+  waivers: WaiverSummary;
   opportunities: OpportunityAudit[];
   byStage: StageSummary[];
   byCriterion: CriterionSummary[];
@@ -261,8 +293,15 @@ export function auditRecords(
 
   const outcomeCounts = new Map<
     string,
-    { failing: number; notChecked: number }
+    { failing: number; notChecked: number; waived: number }
   >();
+  const waivers: WaiverSummary = {
+    from: null,
+    active: 0,
+    deals: 0,
+    lifted: 0,
+    notActive: { expired: 0, requested: 0, rejected: 0, revoked: 0 }
+  };
   const auditOne = makeAuditor(runtime, input, today, problems);
   const total = input.records.length;
   for (let i = 0; i < total; i++) {
@@ -348,15 +387,33 @@ export function auditRecords(
     for (const o of audit.outcomes) {
       let counter = outcomeCounts.get(o.id);
       if (!counter) {
-        counter = { failing: 0, notChecked: 0 };
+        counter = { failing: 0, notChecked: 0, waived: 0 };
         outcomeCounts.set(o.id, counter);
       }
-      if (o.verdict === "unmet") {
+      if (o.waived) {
+        counter.waived++;
+      } else if (o.verdict === "unmet") {
         counter.failing++;
       } else {
         counter.notChecked++;
       }
     }
+    if (row.waivers !== undefined) {
+      waivers.from = WAIVER_RELATIONSHIP;
+    } else if (waivers.from === null && WAIVED_FIELD in row.values) {
+      waivers.from = WAIVED_FIELD;
+    }
+    let active = 0;
+    for (const w of audit.waivers) {
+      if (w.state === "active") {
+        active++;
+      } else {
+        waivers.notActive[w.state]++;
+      }
+    }
+    waivers.active += active;
+    waivers.deals += active > 0 ? 1 : 0;
+    waivers.lifted += audit.waived.length;
   }
   options.onProgress?.(total, total);
 
@@ -383,7 +440,8 @@ export function auditRecords(
               required: 0,
               failing: counted?.failing ?? 0,
               shareFailing: 0,
-              notChecked: counted?.notChecked ?? 0
+              notChecked: counted?.notChecked ?? 0,
+              waived: counted?.waived ?? 0
             }
           };
           criteria.set(c.id, cacc);
@@ -432,6 +490,7 @@ export function auditRecords(
       ...(input.totalSize !== undefined ? { totalSize: input.totalSize } : {})
     },
     totals,
+    waivers,
     opportunities,
     byStage,
     byCriterion,
@@ -463,6 +522,8 @@ function makeAuditor(
   interface Shared {
     unmet?: CriterionOutcome;
     unknown: Partial<Record<ReasonKind, CriterionOutcome>>;
+    /** The same outcomes lifted by a waiver. */
+    waived: Map<CriterionOutcome, CriterionOutcome>;
   }
   const shared = new Map<RequiredCriterion, Shared>();
   const outcomeFor = (
@@ -472,7 +533,7 @@ function makeAuditor(
   ): CriterionOutcome => {
     let entry = shared.get(r);
     if (!entry) {
-      entry = { unknown: {} };
+      entry = { unknown: {}, waived: new Map() };
       shared.set(r, entry);
     }
     const cached =
@@ -497,6 +558,18 @@ function makeAuditor(
       entry.unknown[reasonKind] = outcome;
     }
     return Object.freeze(outcome);
+  };
+  const waivedOutcome = (
+    r: RequiredCriterion,
+    outcome: CriterionOutcome
+  ): CriterionOutcome => {
+    const byOutcome = (shared.get(r) as Shared).waived;
+    let lifted = byOutcome.get(outcome);
+    if (!lifted) {
+      lifted = Object.freeze({ ...outcome, waived: true as const });
+      byOutcome.set(outcome, lifted);
+    }
+    return lifted;
   };
   const unknownReason = (
     c: RequiredCriterion["criterion"],
@@ -539,10 +612,21 @@ function makeAuditor(
   };
   return (row, process, kind, required) => {
     ctx.values = row.values;
+    const deal = waiversOf(row, today);
+    if (deal.mismatch) {
+      problems.push({
+        kind: "note",
+        location: row.location,
+        row: row.row,
+        id: row.id,
+        message: deal.mismatch
+      });
+    }
     const outcomes: CriterionOutcome[] = [];
     let failing: string[] | undefined;
     let warnings: string[] | undefined;
     let notChecked: string[] | undefined;
+    let waived: string[] | undefined;
     let met = 0;
     let applicable = 0;
     for (const r of required) {
@@ -584,6 +668,17 @@ function makeAuditor(
         reasonKind = "invalid";
       }
       const outcome = outcomeFor(r, verdict, reasonKind);
+      // The core's waiver rule (as the org's rules and `gates check`): an active waiver lifts an enforced criterion.
+      if (deal.active.length > 0 && waiverLifts(c, deal.active)) {
+        (waived ??= []).push(c.id);
+        for (const w of deal.waivers) {
+          if (w.state === "active" && w.criterion === c.id) {
+            w.lifts = true;
+          }
+        }
+        outcomes.push(waivedOutcome(r, outcome));
+        continue;
+      }
       if (verdict === "unknown") {
         (notChecked ??= []).push(c.id);
       } else if (outcome.mode === "warn") {
@@ -626,9 +721,32 @@ function makeAuditor(
       failing: failing ?? [],
       warnings: warnings ?? [],
       notChecked: notChecked ?? [],
+      waived: waived ?? [],
+      waivers: deal.waivers,
       outcomes
     };
   };
+}
+
+const NO_WAIVERS: DealWaivers = Object.freeze({
+  waivers: Object.freeze([]) as unknown as WaiverAudit[],
+  active: Object.freeze([]) as unknown as string[]
+});
+
+/** The deal's waivers (./waivers.ts); a shared empty result for the common deal without any. */
+function waiversOf(row: OpportunityRow, today: string): DealWaivers {
+  if (
+    row.waivers === undefined &&
+    typeof row.values[WAIVED_FIELD] !== "string"
+  ) {
+    return NO_WAIVERS;
+  }
+  return dealWaivers(
+    row.values,
+    row.waivers,
+    row.partialWaivers ?? false,
+    today
+  );
 }
 
 function daysSince(

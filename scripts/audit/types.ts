@@ -7,6 +7,7 @@ import type {
   RelatedObject,
   RelatedRecords
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
+import type { WaiverRecord } from "./waivers";
 
 /** Child relationship names on Opportunity, as used in SOQL subqueries and in the query JSON. */
 export const RELATIONSHIP_NAMES: Readonly<Record<RelatedObject, string>> = {
@@ -49,6 +50,12 @@ export interface OpportunityRow {
   partialRelated?: RelatedObject[];
   /** Fields whose value in the file could not be read as the field's type. */
   invalidFields?: string[];
+  /** The deal's Stage_Gate_Waiver__c rows (./waivers.ts); undefined = no waiver subquery in the export. */
+  waivers?: WaiverRecord[];
+  /** The waiver subquery was cut short (`done: false`). */
+  partialWaivers?: boolean;
+  /** Waiver rows that could not be used: where and why (reported with the audit). */
+  waiverProblems?: { location: string; message: string }[];
 }
 
 export type ProblemKind =
@@ -91,3 +98,12 @@ export class AuditInputError extends Error {
 export const EXPECTED_INPUT =
   'expected the JSON output of "sf data query --json" on Opportunity ({"status":0,"result":{"records":[...]}}), ' +
   'a {"records":[...]} object or an array of Opportunity records, or a CSV export of Opportunity with a header row of field API names';
+
+/** A real calendar date written YYYY-MM-DD. */
+export function isIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    return false;
+  }
+  const d = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+}

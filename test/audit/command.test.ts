@@ -65,12 +65,13 @@ afterAll(() => {
 
 const EXPECTED_SOQL =
   "SELECT Id, Name, StageName, IsClosed, LastStageChangeDate, CreatedDate, " +
-  "Amount, CloseDate, Description, NextStep, Probability, Type, RecordType.DeveloperName, " +
+  "Amount, CloseDate, Description, NextStep, Probability, Type, Stage_Gate_Waived__c, RecordType.DeveloperName, " +
   "(SELECT Id, IsPrimary, Role FROM OpportunityContactRoles), " +
   "(SELECT Id, Status, Type FROM Tasks), " +
   "(SELECT Id, Type FROM Events), " +
   "(SELECT Id FROM ContentDocumentLinks), " +
-  "(SELECT Id FROM OpportunityLineItems) " +
+  "(SELECT Id FROM OpportunityLineItems), " +
+  "(SELECT Id, Criterion__c, Status__c, Reason__c, Expires_On__c, Approver__r.Name, Decided_By__r.Name, Decided_At__c, CreatedBy.Name FROM Stage_Gate_Waivers__r) " +
   "FROM Opportunity WHERE IsClosed = false";
 
 describe("audit --records", () => {
@@ -225,7 +226,7 @@ describe("progress on stderr for large inputs", () => {
 describe("audit --org through the sf CLI", () => {
   const fakeSf = path.join(FAKE_SF_DIR, "sf");
 
-  it("builds the query from the map: fields, record type, one subquery per related object", () => {
+  it("builds the query from the map: fields, record type, one subquery per related object, the waived list and the waivers", () => {
     expect(buildAuditQuery(fixtureMap().runtime)).toBe(EXPECTED_SOQL);
   });
 

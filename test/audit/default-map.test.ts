@@ -245,13 +245,15 @@ describe("audit against config/stage-gates.json", () => {
       "Economic_Buyer_Meeting_Date__c",
       "Competition__c",
       "Loss_Reason__c",
+      "Stage_Gate_Waived__c",
       "RecordType.DeveloperName"
     ]) {
       expect(soql).toContain(`, ${field},`);
     }
     expect(soql).toContain(
       "(SELECT Id, IsPrimary, Role FROM OpportunityContactRoles), (SELECT Id, Status, Type FROM Tasks), " +
-        "(SELECT Id, Type FROM Events), (SELECT Id FROM ContentDocumentLinks), (SELECT Id FROM OpportunityLineItems) " +
+        "(SELECT Id, Type FROM Events), (SELECT Id FROM ContentDocumentLinks), (SELECT Id FROM OpportunityLineItems), " +
+        "(SELECT Id, Criterion__c, Status__c, Reason__c, Expires_On__c, Approver__r.Name, Decided_By__r.Name, Decided_At__c, CreatedBy.Name FROM Stage_Gate_Waivers__r) " +
         "FROM Opportunity WHERE IsClosed = false"
     );
   });

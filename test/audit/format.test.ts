@@ -22,6 +22,7 @@ describe("json", () => {
       "config",
       "input",
       "totals",
+      "waivers",
       "opportunities",
       "byStage",
       "byCriterion",
@@ -34,6 +35,14 @@ describe("json", () => {
       source: SF_QUERY_FILE,
       kind: "sf-query-json",
       records: 15
+    });
+    // The export has neither waiver rows nor the waived list.
+    expect(data.waivers).toEqual({
+      from: null,
+      active: 0,
+      deals: 0,
+      lifted: 0,
+      notActive: { expired: 0, requested: 0, rejected: 0, revoked: 0 }
     });
     expect(data.opportunities).toHaveLength(12);
     expect(data.opportunities[1]).toMatchObject({
@@ -133,6 +142,10 @@ describe("table", () => {
     expect(lines[2]).toBe(
       "2 open opportunities in a stage not in the map; 1 closed opportunity skipped."
     );
+    expect(lines[3]).toBe(
+      "Waivers: not in the export (no Stage_Gate_Waivers__r subquery, no Stage_Gate_Waived__c field; see --soql): none are taken into account."
+    );
+    expect(text).not.toContain("Active waivers on");
   });
 
   it("aligns the columns of the opportunities table", () => {
@@ -173,7 +186,7 @@ describe("table", () => {
       /Standard Sales +Qualification +3 +2 \(67%\) +15 +21 +1\n/
     );
     expect(text).toMatch(
-      /next_step_set +Standard Sales +exit of Prospecting +enforce +7 +3 \(43%\) +0 +Next step is filled in/
+      /next_step_set +Standard Sales +exit of Prospecting +enforce +7 +3 \(43%\) +0 +0 +Next step is filled in/
     );
     expect(text).toMatch(
       /Enterprise +Perception Analysis +1 +0065g00000OscB04AA/
@@ -197,7 +210,7 @@ describe("md", () => {
       "| Enterprise | Negotiation/Review | 2 | 1 (50%) | 3.5 | 30 | 0 |"
     );
     expect(text).toContain(
-      "| `next_step_set` | Standard Sales: exit of Prospecting | enforce | 3 of 7 (43%) | 0 | Next step is filled in |"
+      "| `next_step_set` | Standard Sales: exit of Prospecting | enforce | 3 of 7 (43%) | 0 | 0 | Next step is filled in |"
     );
     expect(text).toContain(
       "| Tyrell — Replicant fleet (0065g00000TyrB03AA) | Enterprise | Negotiation/Review | 7 / 30 | [ent_close_date] Close date is in the future. |"

@@ -15,7 +15,7 @@ import {
 } from "../../audit/progress";
 import { readAuditFile } from "../../audit/read";
 import { auditRecords } from "../../audit/report";
-import { AuditInputError, type AuditInput } from "../../audit/types";
+import { AuditInputError, isIsoDate, type AuditInput } from "../../audit/types";
 import {
   DEFAULT_CONFIG,
   formatProblem,
@@ -29,19 +29,25 @@ export const USAGE = `Usage: npm run gates -- audit [options]
 Which open opportunities sit in a stage whose gates they do not meet: for each one,
 the criteria required to be in its stage (every earlier stage's exit criteria and the
 stage's entry criteria) that it does not meet now, and its days in stage against the
-stage's targetDays; then a summary per stage and per criterion.
+stage's targetDays; then a summary per stage and per criterion. An approved waiver whose
+last day (Expires_On__c) is on or after --today lifts its criterion (reported as waived, not
+failing); the deals' waivers are listed, active or not (expired, pending, rejected, revoked).
+They come from the Stage_Gate_Waivers__r subquery when the export has it, else from the
+deal's waived list Stage_Gate_Waived__c (";code;"), which is what the org's rules read.
 
 Input (one of):
   --records, -r FILE   the JSON output of "sf data query --json" on Opportunity (with
-                       subqueries such as OpportunityContactRoles, Tasks), a {"records":[...]}
-                       object or array, or a CSV export with a header row of API names
+                       subqueries such as OpportunityContactRoles, Tasks, Stage_Gate_Waivers__r),
+                       a {"records":[...]} object or array, or a CSV export with a header row
+                       of API names (waivers: a Stage_Gate_Waived__c column)
   --org, -o ALIAS      run the query through the Salesforce CLI (sf data query --json
                        --target-org ALIAS); sf from PATH or the SF_BIN environment variable
   --soql               print the SOQL the audit needs for this map and exit
 
 Options:
   --config, -c FILE    process map (default ${DEFAULT_CONFIG})
-  --today YYYY-MM-DD   the date to count days in stage to (default: today)
+  --today YYYY-MM-DD   the date to count days in stage to and to judge waivers on
+                       (default: today, in this computer's time zone)
   --format, -f FORMAT  table (default), json, csv (one row per opportunity and unmet or
                        unchecked criterion), md (for an email or a wiki page)
   --help, -h           this help
@@ -59,14 +65,6 @@ export interface AuditIo {
 export function localToday(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    return false;
-  }
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
 
 class UsageError extends Error {}
