@@ -18,8 +18,14 @@ import {
   whenConditions
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import type { LoadedMap } from "../gates/load";
+import {
+  APPROVE_WAIVERS_PERMISSION,
+  APPROVER_PERMISSION_SET
+} from "../gates/generate/permissions";
 
 export const DOC_FILE = "docs/process-map.md";
+/** The queue that approves when the deal owner has no manager (force-app/main/default/queues). */
+export const WAIVER_APPROVERS_QUEUE = "Stage_Gate_Waiver_Approvers";
 
 export interface RenderOptions {
   /** The map's path as shown in the header, e.g. config/stage-gates.json. */
@@ -151,13 +157,27 @@ export const TABLE_HEADER = [
   "Field or related object",
   "Operator",
   "Mode",
-  "Code"
+  "Code",
+  "Waiver"
 ];
+
+/** Whether a rep can ask for a waiver of the criterion (only enforced ones block), and for how long. */
+function waiverCell(c: Criterion, maxDays: number): string {
+  switch (criterionMode(c)) {
+    case "enforce":
+      return `yes, up to ${plural(maxDays, "day")}`;
+    case "warn":
+      return "no: never blocks";
+    default:
+      return "no: not used";
+  }
+}
 
 function criteriaTable(
   title: string,
   list: Criterion[] | undefined,
-  opts: RenderOptions
+  opts: RenderOptions,
+  maxDays: number
 ): string[] {
   const criteria = list ?? [];
   if (criteria.length === 0) {
@@ -170,7 +190,7 @@ function criteriaTable(
     `| ${TABLE_HEADER.map(() => "---").join(" | ")} |`,
     ...criteria.map(
       (c) =>
-        `| ${cell(c.label)}${whenSuffix(c)} | ${subjectCell(c)} | ${operatorCell(c)} | ${criterionMode(c)} | ${codeCell(c, opts)} |`
+        `| ${cell(c.label)}${whenSuffix(c)} | ${subjectCell(c)} | ${operatorCell(c)} | ${criterionMode(c)} | ${codeCell(c, opts)} | ${waiverCell(c, maxDays)} |`
     ),
     ""
   ];
@@ -237,7 +257,8 @@ function diagram(runtime: RuntimeProcess): string[] {
 function processSection(
   process: Process,
   runtime: RuntimeProcess,
-  opts: RenderOptions
+  opts: RenderOptions,
+  maxDays: number
 ): string[] {
   const recordTypes = process.recordTypes ?? [];
   const out: string[] = [
@@ -262,8 +283,8 @@ function processSection(
         : "Target: none.",
       ""
     );
-    out.push(...criteriaTable("Entry criteria", s.entry, opts));
-    out.push(...criteriaTable("Exit criteria", s.exit, opts));
+    out.push(...criteriaTable("Entry criteria", s.entry, opts, maxDays));
+    out.push(...criteriaTable("Exit criteria", s.exit, opts, maxDays));
     out.push(...messagesList([...(s.entry ?? []), ...(s.exit ?? [])]));
   });
   for (const [kind, closed] of [
@@ -274,21 +295,31 @@ function processSection(
     if (closed.guidance) {
       out.push(`Guidance: ${cell(closed.guidance)}`, "");
     }
-    out.push(...criteriaTable("Entry criteria", closed.entry, opts));
+    out.push(...criteriaTable("Entry criteria", closed.entry, opts, maxDays));
     out.push(...messagesList(closed.entry ?? []));
   }
   return out;
 }
 
+function waiverMaxDays(map: StageGateMap): number {
+  return map.waivers?.maxDays ?? DEFAULT_WAIVER_MAX_DAYS;
+}
+
 /** The waiver path and the bypass log, as the map configures them. */
 function waiverSection(map: StageGateMap): string[] {
-  const maxDays = map.waivers?.maxDays ?? DEFAULT_WAIVER_MAX_DAYS;
+  const maxDays = waiverMaxDays(map);
   const logged = map.logBypassedMoves !== false;
   return [
     "",
     "## Waivers and the bypass log",
     "",
     `**Waivers.** A rep blocked by an enforced criterion on one deal can request a waiver for it (the criterion's code, a reason, the last day it holds: at most ${maxDays} days ahead, \`waivers.maxDays\`). The request goes to the deal owner's manager, or to the Stage Gate Waiver Approvers queue when the owner has none; nobody approves their own request. While a waiver is approved and its day has not passed, the criterion does not block that deal on any channel and the checklist shows it as waived — by whom, until when, why. Rejected, revoked and expired waivers change nothing. Only enforced criteria can be waived: \`warn\` and \`off\` criteria never block.`,
+    "",
+    `**Which criteria.** Every enforced criterion below, on any stage: the _Waiver_ column of each table says whether a criterion can be waived and for how long. A waiver is for one criterion on one deal and lifts it on every move of that deal while it holds.`,
+    "",
+    `**Who approves.** Step 1 of the approval: the deal owner's manager (the owner's _Manager_ field, when it is an active user other than the requester). When there is none, the queue ${code(WAIVER_APPROVERS_QUEUE, false)}; give its members the permission set ${code(APPROVER_PERMISSION_SET, false)} (its custom permission ${code(APPROVE_WAIVERS_PERMISSION, false)} is what lets them decide, and revoke an approved waiver early). Nobody decides their own request, whatever their permissions.`,
+    "",
+    `**How a waiver shows.** In the checklist the criterion reads _Waived by … until …: reason_; a pending request, a rejection, a revocation or an expiry shows on the criterion too. On the deal, \`Stage_Gate_Waived__c\` lists the codes of its active waivers (\`;code;\`), which the validation rules and the flow read; a waiver holds through its last day, and the daily expiry run (\`StageGateWaiverExpiry\`) removes it from the deal after that. \`npm run gates -- audit\` lists each deal's active waivers (code, reason, who decided, until) apart from the criteria that fail, and the waivers that are not active.`,
     "",
     logged
       ? `**Bypass log.** Every stage change saved with ${code(map.bypassPermission)} is logged (deal, from stage, to stage, user, time); reps can read the log of the deals they see, nobody can change it.`
@@ -315,7 +346,7 @@ export function renderProcessMap(
   ];
   map.processes.forEach((p, i) => {
     const runtime = loaded.runtime.processes[i];
-    lines.push(...processSection(p, runtime, opts));
+    lines.push(...processSection(p, runtime, opts, waiverMaxDays(map)));
   });
   return `${lines
     .join("\n")

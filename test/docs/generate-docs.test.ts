@@ -10,6 +10,7 @@ import * as path from "node:path";
 import { loadMap } from "../../scripts/gates/load";
 import {
   TABLE_HEADER,
+  WAIVER_APPROVERS_QUEUE,
   generatedHeader,
   renderProcessMap
 } from "../../scripts/docs/process-map-doc";
@@ -70,38 +71,39 @@ describe("renderProcessMap", () => {
     expect(text).toContain("Skipping a stage requires its exit criteria too");
   });
 
-  test("tables have exactly the columns label, field or related object, operator, mode, code", () => {
+  test("tables have exactly the columns label, field or related object, operator, mode, code, waiver", () => {
     expect(TABLE_HEADER).toEqual([
       "Label",
       "Field or related object",
       "Operator",
       "Mode",
-      "Code"
+      "Code",
+      "Waiver"
     ]);
     expect(text).toContain(
-      "| Label | Field or related object | Operator | Mode | Code |"
+      "| Label | Field or related object | Operator | Mode | Code | Waiver |"
     );
   });
 
   test("rows show field or related object with where/minCount, operator and value, mode and code", () => {
     expect(text).toContain(
-      "| Amount set | `Amount` | `greaterThan` 0 | enforce | `p_amount`, validation rule `Stage_Gate_Prospecting_p_amount` |"
+      "| Amount set | `Amount` | `greaterThan` 0 | enforce | `p_amount`, validation rule `Stage_Gate_Prospecting_p_amount` | yes, up to 90 days |"
     );
     expect(text).toContain(
-      "| Primary contact | `OpportunityContactRole` where `IsPrimary` = true | at least 1 record | enforce | `p_primary`, flow `The_Flow` |"
+      "| Primary contact | `OpportunityContactRole` where `IsPrimary` = true | at least 1 record | enforce | `p_primary`, flow `The_Flow` | yes, up to 90 days |"
     );
     expect(text).toContain(
-      '| Discovery call | `Task` where `Type` = "Call" and `Status` in ("Completed", "Deferred") | at least 2 records | enforce | `q_calls`, flow `The_Flow` |'
+      '| Discovery call | `Task` where `Type` = "Call" and `Status` in ("Completed", "Deferred") | at least 2 records | enforce | `q_calls`, flow `The_Flow` | yes, up to 90 days |'
     );
     // warn and off criteria are documented, without an enforcing rule
     expect(text).toContain(
-      "| Next step \\*named\\* | `NextStep` | `isMeaningful` | warn | `q_next` |"
+      "| Next step \\*named\\* | `NextStep` | `isMeaningful` | warn | `q_next` | no: never blocks |"
     );
     expect(text).toContain(
-      '| Lead source | `LeadSource` | `in` ("Web", "Partner Referral") | off | `q_lead` |'
+      '| Lead source | `LeadSource` | `in` ("Web", "Partner Referral") | off | `q_lead` | no: not used |'
     );
     expect(text).toContain(
-      '| Close date today or earlier | `CloseDate` | `lessOrEqual` "TODAY" | enforce | `w_close_date` |'
+      '| Close date today or earlier | `CloseDate` | `lessOrEqual` "TODAY" | enforce | `w_close_date` | yes, up to 90 days |'
     );
   });
 
@@ -117,6 +119,45 @@ describe("renderProcessMap", () => {
     expect(text).toContain(
       "### Closed Lost (lost)\n\nGuidance: Say why.\n\n**Entry criteria:** none."
     );
+  });
+
+  test("the waiver path: which criteria, how long (waivers.maxDays), who approves, how a waiver shows", () => {
+    expect(text).toContain("at most 90 days ahead, `waivers.maxDays`");
+    expect(text).toContain(
+      "the queue `Stage_Gate_Waiver_Approvers`; give its members the permission set `Stage_Gates_Approver`"
+    );
+    expect(text).toContain("the deal owner's manager");
+    expect(text).toContain("_Waived by … until …: reason_");
+    expect(text).toContain(
+      "`npm run gates -- audit` lists each deal's active waivers"
+    );
+    // The queue and the approver permission set the text names are the product's.
+    expect(
+      fs.existsSync(
+        path.join(
+          PROJECT_DIR,
+          "force-app/main/default/queues",
+          `${WAIVER_APPROVERS_QUEUE}.queue-meta.xml`
+        )
+      )
+    ).toBe(true);
+    expect(
+      fs.existsSync(
+        path.join(
+          PROJECT_DIR,
+          "force-app/main/default/permissionsets/Stage_Gates_Approver.permissionset-meta.xml"
+        )
+      )
+    ).toBe(true);
+    const shorter = renderProcessMap(
+      { ...loaded, map: { ...loaded.map, waivers: { maxDays: 30 } } },
+      { configLabel: SMALL_MAP, ruleNames, flowName: "The_Flow" }
+    );
+    expect(shorter).toContain("at most 30 days ahead");
+    expect(shorter).toContain(
+      "| `p_amount`, validation rule `Stage_Gate_Prospecting_p_amount` | yes, up to 30 days |"
+    );
+    expect(shorter).not.toContain("up to 90 days");
   });
 
   test("escapes table and heading text", () => {
