@@ -3,6 +3,7 @@ import type { AuditReport } from "../../scripts/audit/report";
  * The audit against the project's own process map (config/stage-gates.json), on a
  * recorded-looking `sf data query --json` export and a CSV export of the same deals.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildAuditQuery } from "../../scripts/audit/org";
 import { loadMap } from "../../scripts/gates/load";
@@ -226,6 +227,18 @@ describe("audit against config/stage-gates.json", () => {
         "ent_proposal_attached"
       ]
     });
+  });
+
+  it("the README's sf data query for the default map is the audit's query (--soql)", () => {
+    const readme = fs.readFileSync(
+      path.join(__dirname, "..", "..", "README.md"),
+      "utf8"
+    );
+    const shown =
+      /sf data query --target-org my-sandbox --json --query "([^"]+)" > opportunities\.json/.exec(
+        readme
+      )?.[1];
+    expect(shown).toBe(buildAuditQuery(loaded.runtime));
   });
 
   it("queries every field and related object the map reads", () => {
