@@ -12,6 +12,8 @@ import type { OrgSchema, SeedData, SeedRecord } from "../src/platform/types";
 import { EXAMPLE_APP, PROJECT_DIR, relativeToProject } from "./paths";
 
 export const SEED_USER = { id: makeId("User", 1), name: "Pat Rep" };
+/** SEED_USER's manager (User.ManagerId), who decides their waivers in the preview. */
+export const SEED_MANAGER = { id: makeId("User", 2), name: "Morgan Manager" };
 
 /** Child relationship names of the standard objects the sample data nests. */
 const CHILD_RELATIONSHIPS: Record<
@@ -408,6 +410,8 @@ export function loadSeed(
     records,
     userId: SEED_USER.id,
     userName: SEED_USER.name,
+    managerId: SEED_MANAGER.id,
+    managerName: SEED_MANAGER.name,
     loadedAt: (opts.now ?? new Date()).toISOString()
   };
 }

@@ -2,21 +2,49 @@
  * The preview's running user and page context: who is logged in, which custom
  * permissions they hold, which record page is open, and what "today" is for them.
  *
- * Permission imports (`@salesforce/customPermission/*`) are read once when a module
- * loads, as on the platform, so switching the user reloads the page with
- * `?bypass=1` (see the shell's "Current user" toggle).
+ * The org has two users: the rep who owns the sample deals and their manager. The
+ * user (`@salesforce/user/Id`) and permission imports (`@salesforce/customPermission/*`)
+ * are read once when a module loads, as on the platform, so logging in as someone else
+ * reloads the page: `?manager=1` logs in as the manager, `?bypass=1` gives the running
+ * user the bypass permission (see the shell's toggles).
  */
 import timeZone from "@salesforce/i18n/timeZone";
 import { seed } from "./buildData";
 
-export const userId: string = seed.userId;
-export const userName: string = seed.userName;
-export const isGuest = false;
+export interface PreviewUser {
+  id: string;
+  name: string;
+}
+
+/** The sample data's user: owns the deals, reports to MANAGER. */
+export const REP: PreviewUser = { id: seed.userId, name: seed.userName };
+/** The deal owner's manager (User.ManagerId of REP), who decides the rep's waivers. */
+export const MANAGER: PreviewUser = {
+  id: seed.managerId,
+  name: seed.managerName
+};
 
 function readParams(): URLSearchParams {
   return new URLSearchParams(
     typeof location === "undefined" ? "" : location.search
   );
+}
+
+/** Logged in as the manager (the shell's manager toggle, `?manager=1`). */
+export const isManager: boolean = readParams().get("manager") === "1";
+const running: PreviewUser = isManager ? MANAGER : REP;
+export const userId: string = running.id;
+export const userName: string = running.name;
+export const isGuest = false;
+
+/** A user's name, or undefined for users the preview does not have. */
+export function userNameOf(id: unknown): string | undefined {
+  return [REP, MANAGER].find((u) => u.id === id)?.name;
+}
+
+/** User.ManagerId: the rep reports to the manager; the manager has none. */
+export function managerOf(id: unknown): string | undefined {
+  return id === REP.id ? MANAGER.id : undefined;
 }
 
 /** Custom permissions assigned to the running user (through a permission set). */

@@ -28,6 +28,9 @@ export interface SeedData {
   /** The running user (owner of seeded records). */
   userId: string;
   userName: string;
+  /** The running user's manager (User.ManagerId), the preview's second user. */
+  managerId: string;
+  managerName: string;
   /** When the seed was built (CreatedDate of seeded records), ISO date-time. */
   loadedAt: string;
 }

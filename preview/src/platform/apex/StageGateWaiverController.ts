@@ -1,16 +1,16 @@
 /**
  * The preview's StageGateWaiverController (force-app/main/default/classes/StageGateWaiverController.cls):
- * the deal's waivers newest first, a rep's request, a revocation — from the in-memory org's
- * waivers (../waivers), with the Apex class's readable errors.
+ * the deal's waivers newest first, a rep's request, a revocation (the waiver rules decide who
+ * may: the approver, never the requester) — from the in-memory org's waivers (../waivers), with
+ * the Apex class's readable errors.
  */
 import { ApexException } from "../apexRuntime";
-import { userName } from "../session";
+import { userNameOf } from "../session";
 import {
   WaiverError,
   decide,
   isActive,
   requestWaiver as request,
-  userNameOf,
   waiversOf,
   WAIVER_OBJECT
 } from "../waivers";
@@ -36,8 +36,8 @@ function view(fields: Record<string, unknown>): WaiverView {
     reason: String(fields.Reason__c ?? ""),
     expiresOn: String(fields.Expires_On__c ?? ""),
     active: isActive(fields),
-    requestedBy: userNameOf(fields.CreatedById, userName),
-    decidedBy: userNameOf(fields.Decided_By__c, userName),
+    requestedBy: userNameOf(fields.CreatedById),
+    decidedBy: userNameOf(fields.Decided_By__c),
     decidedAt:
       typeof fields.Decided_At__c === "string"
         ? fields.Decided_At__c

@@ -22,6 +22,9 @@ import { refreshRecords } from "../../../platform/uiRecordApi";
 import {
   bypassPermission,
   hasBypass,
+  isManager,
+  MANAGER,
+  REP,
   setCurrentPage,
   today,
   userName
@@ -60,9 +63,11 @@ export default class App extends LightningElement {
 
   readonly bypassLabel = `Running user has the bypass permission (${bypassPermission() ?? "none"})`;
   readonly bypassOn = hasBypass();
-  /** The manager toggle: approve, reject and revoke the deal's waivers as the deal owner's manager. */
-  managerOn = param("manager") === "1";
+  /** The manager toggle: logged in as the deal owner's manager, who decides the deal's waivers. */
+  readonly managerOn = isManager;
   readonly userName = userName;
+  readonly managerName = MANAGER.name;
+  readonly repName = REP.name;
 
   connectedCallback(): void {
     this.loadDeals();
@@ -184,14 +189,16 @@ export default class App extends LightningElement {
   }
 
   handleManagerChange(event: Event): void {
-    this.managerOn = (event.target as HTMLInputElement).checked;
+    const on = (event.target as HTMLInputElement).checked;
     const url = new URL(location.href);
-    if (this.managerOn) {
+    if (on) {
       url.searchParams.set("manager", "1");
     } else {
       url.searchParams.delete("manager");
     }
-    history.replaceState(null, "", url.toString());
+    // The running user (@salesforce/user/Id) is read when modules load: logging in as the
+    // manager reloads the page; the org keeps its data.
+    location.assign(url.toString());
   }
 
   /** A waiver was decided: the deal's waived list changed; refresh the page as the org would. */

@@ -1,7 +1,7 @@
 import { LightningElement, api } from "lwc";
 import { onChange } from "../../../platform/org";
+import { userName, userNameOf } from "../../../platform/session";
 import {
-  MANAGER,
   decide,
   isActive,
   waiversOf,
@@ -10,7 +10,9 @@ import {
 
 interface Row {
   id: string;
+  criterion: string;
   code: string;
+  status: string;
   summary: string;
   pending: boolean;
   active: boolean;
@@ -19,11 +21,13 @@ interface Row {
 /**
  * The deal owner's manager's view in the preview (the header's manager toggle): the deal's
  * waiver requests with Approve and Reject, approved waivers with Revoke — what the approval
- * page and StageGateWaiverController.revokeWaiver do in the org.
+ * page and StageGateWaiverController.revokeWaiver do in the org. The waiver rules decide as the
+ * running user (../../../platform/waivers): a refused decision (their own request, say) shows
+ * the rules' message and changes nothing.
  */
 export default class WaiverRequests extends LightningElement {
   @api recordId = "";
-  readonly managerName = MANAGER.name;
+  readonly userName = userName;
   error = "";
   private version = 0;
   private stop?: () => void;
@@ -42,8 +46,18 @@ export default class WaiverRequests extends LightningElement {
     void this.version;
     return waiversOf(this.recordId).map((w) => ({
       id: String(w.Id),
+      criterion: String(w.Criterion__c),
       code: `[${String(w.Criterion__c)}]`,
-      summary: `${String(w.Status__c)}${isActive(w) ? "" : w.Status__c === "Approved" ? " (expired)" : ""} · until ${String(w.Expires_On__c)} · ${String(w.Reason__c)}`,
+      summary: [
+        `${String(w.Status__c)}${w.Status__c === "Approved" && !isActive(w) ? " (expired)" : ""}`,
+        `requested by ${userNameOf(w.CreatedById) ?? "another user"}`,
+        ...(w.Decided_By__c
+          ? [`decided by ${userNameOf(w.Decided_By__c) ?? "another user"}`]
+          : []),
+        `until ${String(w.Expires_On__c)}`,
+        String(w.Reason__c)
+      ].join(" · "),
+      status: String(w.Status__c),
       pending: w.Status__c === "Requested",
       active: isActive(w)
     }));
