@@ -6,6 +6,7 @@
  *   docs/preview-inline-fix.png   fixing a criterion inline (the record edit form)
  *   docs/preview-blocked-move.png a stage move the gates block, with the org's message
  *   docs/preview-enterprise.png   a deal of the Enterprise record type, a file uploaded
+ *   docs/preview-waiver-approval.png  the manager's view: a rep's waiver request to approve
  *
  *   npm run screenshots -- --no-build   use the existing preview/dist (npm run preview:build)
  */
@@ -140,6 +141,34 @@ async function main(argv: string[]): Promise<number> {
     });
     await plan.locator("[data-id=status]", { hasText: MET }).waitFor();
     written.push(await shoot(page, "preview-enterprise.png", true));
+
+    // The rep asks for a waiver; the manager (the header's toggle logs in as them) sees it.
+    await closeToasts(page);
+    await openDeal(
+      page,
+      "Acme — Needs Analysis (in progress: budget not confirmed)"
+    );
+    const budget = criterion(page, "budget_confirmed");
+    await budget.locator("[data-id=request-waiver] button").click();
+    await budget
+      .locator("[data-id=waiver-reason] textarea")
+      .fill(
+        "The CFO confirmed the budget on the call; the signed form follows"
+      );
+    await budget.locator("[data-id=waiver-submit] button").click();
+    await budget.locator("[data-id=waiver-note]").waitFor();
+    await closeToasts(page);
+    await page.locator("[data-id=manager-toggle] label").first().click();
+    await page.waitForURL(/[?&]manager=1/);
+    await page
+      .locator("[data-id=waiver-requests] [data-id=approve] button")
+      .waitFor();
+    await page
+      .locator("c-stage-gate-checklist [data-id=waiver-note]")
+      .first()
+      .waitFor();
+    await page.waitForLoadState("networkidle");
+    written.push(await shoot(page, "preview-waiver-approval.png"));
 
     const problems = errors.problems();
     if (problems.length > 0) {
