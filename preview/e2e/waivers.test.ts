@@ -103,11 +103,14 @@ async function requestWaiver(
   const last = addDays(today, days);
   await until.locator("input").fill(shownDate(last));
   await until.locator("input").blur();
-  assert.equal(
-    await until.evaluate((e) => (e as unknown as { value: string }).value),
-    last,
-    "the date input took the typed day"
-  );
+  // The date input parses what was typed into its ISO value.
+  await row
+    .page()
+    .waitForFunction(
+      ([el, day]) => (el as unknown as { value: string }).value === day,
+      [await until.elementHandle(), last] as const,
+      { timeout: TIMEOUT }
+    );
   await form.locator("[data-id=waiver-submit] button").click();
   await form.waitFor({ state: "detached" });
   return last;
