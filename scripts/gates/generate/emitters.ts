@@ -6,6 +6,7 @@ import { emitApex } from "./apex";
 import { emitEnforcementTest } from "./enforcement-test";
 import { emitFlow } from "./flow";
 import { emitLwcDefinition } from "./lwc-definition";
+import { emitMoveCheckTest } from "./move-check-test";
 import { emitPathAssistants } from "./path-assistants";
 import { emitPermissions } from "./permissions";
 import { emitStageDefinitions } from "./stage-definitions-apex";
@@ -22,5 +23,6 @@ export const EMITTERS: Emitter[] = [
   emitStageDefinitions,
   emitPathAssistants,
   emitEnforcementTest,
+  emitMoveCheckTest,
   emitWaivers
 ];

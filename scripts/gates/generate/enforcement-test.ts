@@ -118,7 +118,7 @@ export function apexLiteral(v: TestValue): string {
 }
 
 /** A lookup that may be blank: a test can leave it empty even when it cannot fill it. */
-function blankable(info: FieldInfo | undefined): boolean {
+export function blankable(info: FieldInfo | undefined): boolean {
   return info?.type === "Reference" && info.required !== true;
 }
 
@@ -253,7 +253,7 @@ export function requiredPermission(c: RuntimeCriterion): string | undefined {
 }
 
 /** A field criterion or a related one, enforced, that can block the move. */
-function blocking(c: RuntimeCriterion): boolean {
+export function blocking(c: RuntimeCriterion): boolean {
   if (criterionMode(c) !== "enforce") return false;
   return !isRelatedCriterion(c) || (c.minCount ?? 1) > 0;
 }
@@ -279,7 +279,7 @@ export interface MovePlan {
   limits: string[];
 }
 
-function relatedLimit(
+export function relatedLimit(
   c: RelatedCriterion,
   fields: FieldCatalogue
 ): string | undefined {
@@ -529,7 +529,7 @@ export function meetingValue(
 // Apex source
 // ---------------------------------------------------------------------------
 
-function camel(text: string): string {
+export function camel(text: string): string {
   const parts = text
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
@@ -539,7 +539,7 @@ function camel(text: string): string {
 }
 
 /** Unique method names (Apex names are case-insensitive). */
-class MethodNames {
+export class MethodNames {
   private readonly taken = new Set<string>();
   name(base: string): string {
     let name = base;
@@ -550,13 +550,13 @@ class MethodNames {
   }
 }
 
-function stringList(items: readonly string[]): string {
+export function stringList(items: readonly string[]): string {
   return items.length === 0
     ? "new List<String>()"
     : `new List<String>{ ${items.map(apexString).join(", ")} }`;
 }
 
-function valuesMap(settings: FieldSetting[]): string {
+export function valuesMap(settings: FieldSetting[]): string {
   return settings.length === 0
     ? "new Map<String, Object>()"
     : `new Map<String, Object>{ ${settings
@@ -564,13 +564,13 @@ function valuesMap(settings: FieldSetting[]): string {
         .join(", ")} }`;
 }
 
-function relatedMap(related: { id: string; count: number }[]): string {
+export function relatedMap(related: { id: string; count: number }[]): string {
   return related.length === 0
     ? "new Map<String, Integer>()"
     : `new Map<String, Integer>{ ${related.map((r) => `${apexString(r.id)} => ${r.count}`).join(", ")} }`;
 }
 
-function scenario(
+export function scenario(
   processConst: string,
   plan: MovePlan,
   withSettings = true
@@ -583,7 +583,7 @@ function scenario(
   );
 }
 
-function comment(text: string): string {
+export function comment(text: string): string {
   return text.replace(/\*\//g, "* /");
 }
 
@@ -1022,7 +1022,7 @@ export function enforcementTestSource(
   return [...header, "", tests.join("\n\n"), "}", ""].join("\n");
 }
 
-function metaSource(configLabel: string): string {
+export function metaSource(configLabel: string): string {
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     xmlHeaderComment(configLabel),
