@@ -2,6 +2,7 @@
  * Everything `npm run gates -- generate` writes, one emitter per kind of file.
  * Add an emitter by importing it and listing it here.
  */
+import { emitAlertsTest } from "./alerts-test";
 import { emitApex } from "./apex";
 import { emitEnforcementTest } from "./enforcement-test";
 import { emitFlow } from "./flow";
@@ -24,5 +25,6 @@ export const EMITTERS: Emitter[] = [
   emitPathAssistants,
   emitEnforcementTest,
   emitMoveCheckTest,
+  emitAlertsTest,
   emitWaivers
 ];

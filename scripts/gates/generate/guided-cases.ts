@@ -282,35 +282,45 @@ export function regressionCase(loaded: LoadedMap): RegressionCase | undefined {
 export interface OverdueCase {
   ref: ProcessRef;
   stage: string;
+  /** The stage's position among its process's open stages (0: the first, never re-checked). */
+  index: number;
   /** The map's target days for the stage; undefined when the map sets none anywhere. */
   targetDays?: number;
   /** Every criterion of reaching the stage from the first stage met (limits say when impossible). */
   metPlan: MovePlan;
 }
 
-/** The first open stage with target days (or, when the map sets none, the first open stage). */
+/**
+ * The overdue stage: preferably an open stage after the first (so the regression re-check runs on
+ * its deals) whose gates the generator can meet, with target days; else any stage with target
+ * days; when the map sets none, the second open stage (or the only one).
+ */
 export function overdueCase(loaded: LoadedMap): OverdueCase | undefined {
-  const refs = reachableProcesses(loaded.runtime);
-  const plan = (ref: ProcessRef, stage: string): MovePlan =>
-    planMove(
-      loaded.runtime,
-      loaded.fields,
-      ref.process,
-      ref.process.stages[0].name,
-      stage
-    );
-  for (const ref of refs) {
-    const s = ref.process.stages.find((x) => x.targetDays !== undefined);
-    if (s)
-      return {
+  const candidates: OverdueCase[] = [];
+  for (const ref of reachableProcesses(loaded.runtime)) {
+    ref.process.stages.forEach((s, i) => {
+      candidates.push({
         ref,
         stage: s.name,
+        index: i,
         targetDays: s.targetDays,
-        metPlan: plan(ref, s.name)
-      };
+        metPlan: planMove(
+          loaded.runtime,
+          loaded.fields,
+          ref.process,
+          ref.process.stages[0].name,
+          s.name
+        )
+      });
+    });
   }
-  const ref = refs.find((r) => r.process.stages.length > 0);
-  if (!ref) return undefined;
-  const stage = ref.process.stages[0].name;
-  return { ref, stage, metPlan: plan(ref, stage) };
+  const withTarget = candidates.filter((c) => c.targetDays !== undefined);
+  const good = (c: OverdueCase): boolean =>
+    c.index > 0 && c.metPlan.limits.length === 0;
+  if (withTarget.length > 0) return withTarget.find(good) ?? withTarget[0];
+  return (
+    candidates.find(good) ??
+    candidates.find((c) => c.index > 0) ??
+    candidates[0]
+  );
 }
