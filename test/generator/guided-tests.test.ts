@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   evaluateTransition,
+  orgErrors,
   selectProcess,
   type StageGateMap
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
@@ -166,6 +167,15 @@ describe("the shipped map's generated Check Move test", () => {
       "'[amount_positive] Amount is greater than 0. Enter your best estimate"
     );
     expect(codesInMessage(c.message)).toEqual(["amount_positive"]);
+    // The message the test expects is the org's one error for the move, as the core models it.
+    expect(orgErrors(shipped.runtime, [c.criterion])).toEqual([
+      {
+        enforcedBy: "validationRule",
+        criteria: ["amount_positive"],
+        message: c.message
+      }
+    ]);
+    expect(c.byRule).toBe(true);
   });
 
   test("the related case: the core blocks its move by exactly that criterion and allows it once its records exist", () => {
@@ -179,6 +189,10 @@ describe("the shipped map's generated Check Move test", () => {
     expect(text).toContain(
       "StageGateMoveScenario.meet(records, 'primary_contact', 1);"
     );
+    expect(orgErrors(shipped.runtime, [c.criterion])).toEqual([
+      { enforcedBy: "flow", criteria: ["primary_contact"], message: c.message }
+    ]);
+    expect(text).toContain(`blocked.messages.contains('${c.message}')`);
   });
 
   test("the allowed move, the waiver, the bypass and the bulk half use moves the core agrees with", () => {
@@ -301,6 +315,35 @@ describe("other maps", () => {
     ]);
     expect(text).toContain("'[primary_contact] A primary contact role.'");
     expect(text).not.toContain("Enterprise");
+  });
+
+  test('"fieldCriteriaIn": "flow": field criteria are the flow\'s too, and the exact case still expects the criterion\'s own message', () => {
+    const dir = tempDir("guided-flow");
+    try {
+      const loaded = loadMap(
+        withMap(basic, (map) => ({ ...map, fieldCriteriaIn: "flow" }), dir)
+          .file,
+        { projectDir: REPO }
+      );
+      const { field } = moveCheckCases(loaded);
+      if (!field) throw new Error("no field case");
+      expect(field.byRule).toBe(false);
+      expect(field.exact).toBe(true);
+      expect(orgErrors(loaded.runtime, [field.criterion])).toEqual([
+        {
+          enforcedBy: "flow",
+          criteria: [field.criterion.id],
+          message: field.message
+        }
+      ]);
+      const raw = emitted(loaded, MOVE_CHECK_TEST_PATH);
+      expect(parseApex(raw).errors).toEqual([]);
+      expect(flat(raw)).toContain(
+        `blocked.messages.contains('${field.message}')`
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("alerts off in the map: the switch tests assert that nothing is sent", () => {

@@ -20,7 +20,6 @@
  * What the map cannot provide (no stage after the first whose gates a test can leave unmet, so no
  * regression) is named in the class comment.
  */
-import { isRelatedCriterion } from "../../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import type { LoadedMap } from "../load";
 import { apexString } from "./apex";
 import {
@@ -197,7 +196,7 @@ function regressionTests(r: RegressionCase, regressionsOn: boolean): string[] {
   const code = apexString(r.criterion.id);
   const exact = r.plan.limits.length === 0;
   // Several unmet related criteria share the flow's one message, which lists codes as far as they fit.
-  const namesCode = exact || !isRelatedCriterion(r.criterion);
+  const namesCode = exact || r.byRule;
   const what = `a deal in ${comment(r.stage)} (${comment(r.ref.process.name)}) with [${comment(r.criterion.id)}] unmet${exact ? ", every other gate of reaching it met" : ""}`;
   const reported = [
     `  /** Regression: ${what} is reported to its owner with that code; the re-check saves nothing. The regression alert is switched on here whatever the map says. */`,

@@ -8,6 +8,7 @@
  */
 import {
   criterionMessage,
+  enforcerOf,
   isRelatedCriterion,
   requiredForMove,
   selectProcess,
@@ -63,6 +64,8 @@ export interface BlockedCase {
   canMeet: boolean;
   /** The message the org shows for the criterion alone. */
   message: string;
+  /** A validation rule enforces it (its own error whatever else is unmet), not the flow's one message. */
+  byRule: boolean;
 }
 
 /** The reachable processes with the record types that select them, in map order. */
@@ -150,7 +153,8 @@ function blockedCase(
     exact,
     meetValue,
     canMeet,
-    message
+    message,
+    byRule: enforcerOf(runtime.fieldCriteriaIn, c) === "validationRule"
   };
 }
 
@@ -252,6 +256,8 @@ export interface RegressionCase {
   stage: string;
   /** First stage → the deal's stage with the criterion unmet: the values the deal is placed with. */
   plan: MovePlan;
+  /** A validation rule enforces it (its code is always among the save's errors). */
+  byRule: boolean;
 }
 
 /**
@@ -272,7 +278,13 @@ export function regressionCase(loaded: LoadedMap): RegressionCase | undefined {
         if (!blocking(c) || requiredPermission(c) !== undefined) continue;
         const plan = planMove(runtime, fields, ref.process, first, s.name, c);
         if (cannotUnmeet(loaded, c, plan)) continue;
-        found.push({ criterion: c, ref, stage: s.name, plan });
+        found.push({
+          criterion: c,
+          ref,
+          stage: s.name,
+          plan,
+          byRule: enforcerOf(runtime.fieldCriteriaIn, c) === "validationRule"
+        });
       }
     }
   }

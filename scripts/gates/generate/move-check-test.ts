@@ -71,10 +71,10 @@ function codeAssertions(
     `${indent}Assert.isFalse(${variable}.allowed, ${apexString(`[${c.criterion.id}] is unmet: the move is not allowed`)});`,
     c.exact
       ? `${indent}Assert.areEqual(new List<String>{ ${code} }, ${variable}.unmetCodes, 'Only this criterion is unmet: ' + ${variable}.messages);`
-      : isRelatedCriterion(c.criterion)
-        ? // The flow lists several unmet codes only as far as they fit in its 255-character message.
+      : c.byRule
+        ? `${indent}Assert.isTrue(${variable}.unmetCodes.contains(${code}), 'The unmet codes name the criterion: ' + ${variable}.unmetCodes);`
+        : // The flow lists several unmet codes only as far as they fit in its 255-character message.
           `${indent}Assert.isFalse(${variable}.unmetCodes.isEmpty(), 'The flow names the unmet criteria: ' + ${variable}.messages);`
-        : `${indent}Assert.isTrue(${variable}.unmetCodes.contains(${code}), 'The unmet codes name the criterion: ' + ${variable}.unmetCodes);`
   ];
 }
 
@@ -124,7 +124,7 @@ function blockedTest(method: string, c: BlockedCase): string {
     "    Test.stopTest();",
     ...codeAssertions("blocked", c, "    "),
     // A validation rule always shows the criterion's own message; the flow does when it is the only unmet one.
-    ...(c.exact || !isRelatedCriterion(c.criterion)
+    ...(c.exact || c.byRule
       ? [
           `    Assert.isTrue(blocked.messages.contains(${apexString(c.message)}), 'The criterion\\'s message, as the org shows it: ' + blocked.messages);`
         ]
@@ -288,7 +288,9 @@ function bulkTest(a: AllowedCase, blocked: BlockedCase | undefined): string {
       "      Assert.isFalse(results[i].allowed, 'Request ' + i + ' is blocked');",
       blocked.exact
         ? `      Assert.areEqual(new List<String>{ ${code} }, results[i].unmetCodes, 'Request ' + i + ': ' + results[i].messages);`
-        : `      Assert.isTrue(results[i].unmetCodes.contains(${code}), 'Request ' + i + ': ' + results[i].unmetCodes);`,
+        : blocked.byRule
+          ? `      Assert.isTrue(results[i].unmetCodes.contains(${code}), 'Request ' + i + ': ' + results[i].unmetCodes);`
+          : `      Assert.isFalse(results[i].unmetCodes.isEmpty(), 'Request ' + i + ': ' + results[i].messages);`,
       "    }"
     );
   }
@@ -323,7 +325,9 @@ function twiceTest(a: AllowedCase, blocked: BlockedCase | undefined): string {
     "    }",
     "    Assert.areEqual(2, outcomes.size(), 'One outcome per request');",
     blocked
-      ? `    Assert.isTrue(outcomes[0].unmetCodes.contains(${apexString(blocked.criterion.id)}), 'The move is blocked: ' + outcomes[0].messages);`
+      ? blocked.exact || blocked.byRule
+        ? `    Assert.isTrue(outcomes[0].unmetCodes.contains(${apexString(blocked.criterion.id)}), 'The move is blocked: ' + outcomes[0].messages);`
+        : "    Assert.isFalse(outcomes[0].allowed, 'The move is blocked: ' + outcomes[0].messages);"
       : "    Assert.isTrue(outcomes[0].allowed, 'The move is allowed: ' + outcomes[0].messages);",
     "    Assert.isTrue(outcomes[1].allowed, 'Staying in the stage needs nothing: ' + outcomes[1].messages);",
     "  }"
