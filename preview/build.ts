@@ -22,7 +22,12 @@ import {
   relativeToProject,
   SLDS_ASSETS
 } from "./lib/paths";
-import { platformPlugin, strictOnLog, typescriptPlugin } from "./lib/plugins";
+import {
+  minifyFrameworkPlugin,
+  platformPlugin,
+  strictOnLog,
+  typescriptPlugin
+} from "./lib/plugins";
 import {
   loadAuraEnabledMethods,
   loadCustomLabels,
@@ -41,7 +46,11 @@ export interface BuildOptions {
   /** Sample data folder (sObject tree files, as `sf data import tree` takes them). Defaults to data/. */
   dataDir?: string;
   outDir?: string;
-  /** "development" (LWC's dev-mode checks, the default) or "production". */
+  /**
+   * "development" (LWC's dev-mode checks, the default) or "production" (no dev-mode checks; the
+   * framework, base components and platform stand-ins minified, the custom components not, as the
+   * platform serves them).
+   */
   mode?: "development" | "production";
   /** Progress and warnings; silent when omitted. */
   log?: (message: string) => void;
@@ -137,7 +146,8 @@ export async function buildPreview(
         modules: [{ npm: "lightning-base-components" }],
         // The platform compiles with its current API version; keep the compiler's default.
         enableDynamicComponents: true
-      })
+      }),
+      ...(mode === "production" ? [minifyFrameworkPlugin(lwcDirs)] : [])
     ]
   });
   let chunks: OutputChunk[] = [];

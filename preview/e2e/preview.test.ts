@@ -219,10 +219,7 @@ describe("local preview in Chromium", { timeout: 600_000 }, () => {
     );
     const card = checklist(page);
     const pickPreview = async (stage: string): Promise<void> => {
-      await card.locator("[data-id=preview-stage] [role=combobox]").click();
-      await card
-        .locator(`[data-id=preview-stage] [role=option][data-value="${stage}"]`)
-        .click();
+      await card.locator("select[data-id=preview-stage]").selectOption(stage);
     };
 
     await pickPreview("Value Proposition");

@@ -9,15 +9,46 @@
  *   source, not a possibly stale compiled `.js`), and every platform service to a
  *   small local stand-in. Schema, label, Apex and custom-permission imports are
  *   checked against force-app metadata the way the platform checks them on save.
+ * - `minifyFrameworkPlugin` (production builds) minifies every module except the custom
+ *   components, as the platform's production mode serves them: framework code minified,
+ *   custom component code as written.
  * - `strictOnLog` turns Rollup's unresolved-import ("treating it as external")
  *   and missing-export warnings into build errors.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { LogHandlerWithDefault, Plugin } from "rollup";
+import { minify } from "terser";
 import ts from "typescript";
 import { type AuraEnabledMethod, type PreviewSchema } from "./schema";
 import { LBC_DIR, PREVIEW_PLATFORM, relativeToProject } from "./paths";
+
+/**
+ * Production mode: "Framework code is optimized and minified … Custom component code is not
+ * minified" (Salesforce Help, Enable Debug Mode for Lightning Components). So every module but
+ * those under `customDirs` (the `c` namespace) is minified here, after the LWC compiler.
+ */
+export function minifyFrameworkPlugin(customDirs: readonly string[]): Plugin {
+  const prefixes = customDirs.map((d) => path.resolve(d) + path.sep);
+  return {
+    name: "preview-minify-framework",
+    async transform(code, id) {
+      const file = id.split("?")[0];
+      if (id.startsWith("\0") || prefixes.some((p) => file.startsWith(p))) {
+        return null;
+      }
+      const out = await minify(code, {
+        module: true,
+        compress: true,
+        mangle: true,
+        sourceMap: true
+      });
+      return out.code === undefined
+        ? null
+        : { code: out.code, map: out.map as string };
+    }
+  };
+}
 
 export function typescriptPlugin(): Plugin {
   return {

@@ -89,9 +89,11 @@ interface WiredResult<T> {
   error?: unknown;
 }
 
-interface ComboboxOption {
+interface StageOption {
   label: string;
   value: string;
+  /** The stage being previewed. */
+  selected: boolean;
 }
 
 export interface RowView {
@@ -152,7 +154,9 @@ interface View {
   regressions: RowView[];
   regressionIntro?: string;
   showPreview: boolean;
-  previewOptions: ComboboxOption[];
+  previewOptions: StageOption[];
+  /** No stage is being previewed: the placeholder option is selected. */
+  noPreviewChosen: boolean;
   preview?: PreviewView;
   countsError?: string;
   /** The gates in view count related records: say whose records they are. */
@@ -302,8 +306,9 @@ export default class StageGateChecklist extends LightningElement {
       : "slds-text-color_error";
   }
 
-  handlePreviewChange(event: CustomEvent<{ value: string }>): void {
-    this.previewStage = event.detail.value || undefined;
+  handlePreviewChange(event: Event): void {
+    this.previewStage =
+      (event.target as HTMLSelectElement | null)?.value || undefined;
     this.recompute();
   }
 
@@ -483,13 +488,17 @@ export default class StageGateChecklist extends LightningElement {
   private previewOptionsFor(
     process: RuntimeProcess,
     stage: string | null
-  ): ComboboxOption[] {
+  ): StageOption[] {
     const stages = laterStages(process, stage);
     // Closing a deal as lost has its own requirements (e.g. a loss reason): offer it too.
     if (stage !== process.lost.name && !stages.includes(process.lost.name)) {
       stages.push(process.lost.name);
     }
-    return stages.map((name) => ({ label: name, value: name }));
+    return stages.map((name) => ({
+      label: name,
+      value: name,
+      selected: name === this.previewStage
+    }));
   }
 
   private rowOf(result: CriterionResult, withContext: boolean): RowView {
@@ -564,7 +573,7 @@ export default class StageGateChecklist extends LightningElement {
   private viewOf(
     checklist: Checklist,
     process: RuntimeProcess | undefined,
-    previewOptions: ComboboxOption[],
+    previewOptions: StageOption[],
     previewResults: CriterionResult[] | undefined
   ): View {
     const view: View = {
@@ -580,6 +589,7 @@ export default class StageGateChecklist extends LightningElement {
       regressions: [],
       showPreview: previewOptions.length > 0,
       previewOptions,
+      noPreviewChosen: !previewOptions.some((o) => o.selected),
       countsNote: false
     };
     switch (checklist.status) {

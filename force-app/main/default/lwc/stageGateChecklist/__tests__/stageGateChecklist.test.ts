@@ -200,16 +200,23 @@ function statuses(
   );
 }
 
+/** The stages the preview offers (the placeholder option left out). */
+function stageOptions(element: HTMLElement): HTMLOptionElement[] {
+  const select = shadow(element).querySelector(
+    '[data-id="preview-stage"]'
+  ) as HTMLSelectElement;
+  return Array.from(select.options).filter((o) => o.value !== "");
+}
+
 async function choosePreview(
   element: HTMLElement,
   stage: string
 ): Promise<void> {
-  const combobox = shadow(element).querySelector(
+  const select = shadow(element).querySelector(
     '[data-id="preview-stage"]'
-  ) as HTMLElement;
-  combobox.dispatchEvent(
-    new CustomEvent("change", { detail: { value: stage } })
-  );
+  ) as HTMLSelectElement;
+  select.value = stage;
+  select.dispatchEvent(new CustomEvent("change"));
   await flushPromises();
 }
 
@@ -494,12 +501,7 @@ describe("c-stage-gate-checklist", () => {
       const element = await mount(
         withFields(recordQualification, { StageName: "On Hold" })
       );
-      const combobox = shadow(element).querySelector(
-        '[data-id="preview-stage"]'
-      ) as unknown as {
-        options: Array<{ value: string }>;
-      };
-      expect(combobox.options.map((o) => o.value)).toEqual([
+      expect(stageOptions(element).map((o) => o.value)).toEqual([
         "Prospecting",
         "Qualification",
         "Proposal/Price Quote",
@@ -520,19 +522,42 @@ describe("c-stage-gate-checklist", () => {
   describe("target-stage preview", () => {
     it("offers every later stage and closing as lost", async () => {
       const element = await mount(recordQualification);
-      const combobox = shadow(element).querySelector(
+      const select = shadow(element).querySelector(
         '[data-id="preview-stage"]'
-      ) as unknown as {
-        options: Array<{ label: string; value: string }>;
-        label: string;
-      };
-      expect(combobox.label).toBe("Move to");
-      expect(combobox.options.map((o) => o.value)).toEqual([
+      ) as HTMLSelectElement;
+      const label = shadow(element).querySelector(`label[for="${select.id}"]`);
+      expect(label?.textContent?.trim()).toBe("Move to");
+      // The placeholder first, selected until a stage is chosen.
+      expect(select.options[0].value).toBe("");
+      expect(select.options[0].textContent?.trim()).toBe("Choose a stage");
+      expect(select.value).toBe("");
+      expect(stageOptions(element).map((o) => o.value)).toEqual([
         "Proposal/Price Quote",
         "Negotiation/Review",
         "Closed Won",
         "Closed Lost"
       ]);
+    });
+
+    it("keeps the chosen stage selected across renders, and the placeholder ends the preview", async () => {
+      const element = await mount(recordQualification);
+      await choosePreview(element, "Closed Won");
+      const select = shadow(element).querySelector(
+        '[data-id="preview-stage"]'
+      ) as HTMLSelectElement;
+      expect(
+        stageOptions(element)
+          .filter((o) => o.selected)
+          .map((o) => o.value)
+      ).toEqual(["Closed Won"]);
+      expect(
+        shadow(element).querySelector('[data-id="preview-summary"]')
+      ).not.toBeNull();
+      await choosePreview(element, "");
+      expect(select.value).toBe("");
+      expect(
+        shadow(element).querySelector('[data-id="preview-summary"]')
+      ).toBeNull();
     });
 
     it("lists every criterion a jump requires, skipped stages included, evaluated now", async () => {
