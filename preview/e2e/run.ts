@@ -21,6 +21,7 @@ const BUILD_TESTS = [
 const BROWSER_TESTS = [
   path.join(__dirname, "preview.test.ts"),
   path.join(__dirname, "waivers.test.ts"),
+  path.join(__dirname, "phone.test.ts"),
   path.join(__dirname, "history-report.test.ts")
 ];
 

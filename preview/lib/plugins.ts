@@ -238,6 +238,16 @@ export function platformPlugin(ctx: PlatformContext): Plugin {
         if (!fs.existsSync(file)) {
           return { error: `the preview has no value for ${specifier}` };
         }
+        if (specifier === "@salesforce/client/formFactor") {
+          // `?formFactor=Small` shows the page as the Salesforce mobile app on a phone does.
+          return {
+            code: [
+              `import platformDefault from ${json(file)};`,
+              `const asked = new URLSearchParams(location.search).get("formFactor");`,
+              `export default ["Large", "Medium", "Small"].includes(asked) ? asked : platformDefault;`
+            ].join("\n")
+          };
+        }
         return { code: `export { default } from ${json(file)};` };
       }
       case "user": {
