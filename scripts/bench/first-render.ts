@@ -300,7 +300,7 @@ async function main(argv: string[]): Promise<number> {
             `${kb(added.bytes)} as bundled, ${kb(added.minifiedBytes)} minified, ${kb(added.gzippedBytes)} minified and gzipped`
         );
         console.log(
-          `JavaScript each page loads in this build (LWC engine, base components, the preview's platform stand-ins and sample data included; not minified): ` +
+          `JavaScript each page loads in this build (LWC engine, base components, the preview's platform stand-ins and sample data included; framework minified, custom components not, as production mode serves them): ` +
             `checklist page ${kb(pages.checklist)}, card page ${kb(pages.card)}`
         );
       }
