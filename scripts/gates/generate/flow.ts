@@ -124,7 +124,7 @@ const LONGEST_KEY_PREFIX = 14;
 export function flowGates(loaded: LoadedMap): FlowGate[] {
   const placements = enforcedPlacements(loaded.runtime).filter(
     (p) =>
-      enforcerOf(loaded.runtime.fieldCriteriaIn, p.criterion) === "flow" &&
+      enforcerOf(fieldCriteriaIn(loaded), p.criterion) === "flow" &&
       // A related criterion needing no record never blocks.
       (!isRelatedCriterion(p.criterion) || (p.criterion.minCount ?? 1) > 0)
   );

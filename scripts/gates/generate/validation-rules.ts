@@ -145,8 +145,7 @@ export function validationRuleSpecs(
   // With fieldCriteriaIn "flow" the flow enforces the field criteria: no rule is written.
   const placements = enforcedPlacements(loaded.runtime).filter(
     (p) =>
-      enforcerOf(loaded.runtime.fieldCriteriaIn, p.criterion) ===
-      "validationRule"
+      enforcerOf(loaded.map.fieldCriteriaIn, p.criterion) === "validationRule"
   );
   const names = uniqueApiNames(
     placements.map((p) => ({
