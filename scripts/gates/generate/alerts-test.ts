@@ -25,7 +25,8 @@ import { apexString } from "./apex";
 import {
   BULK_RECORD_COUNT,
   comment,
-  metaSource,
+  accountIdHelper,
+  apexTestClassEmitter,
   scenario,
   stringList,
   type MovePlan
@@ -39,7 +40,6 @@ import {
 } from "./guided-cases";
 import { helper, processConst } from "./move-check-test";
 import { lineCommentHeader } from "./names";
-import { mapRecordTypes } from "./permissions";
 import { alertSettings } from "./stage-definitions-apex";
 import type { Emitter } from "./types";
 
@@ -458,29 +458,12 @@ export function alertsTestSource(
       "    return byOwner;",
       "  }"
     ]),
-    ...(usesAccount
-      ? [
-          "",
-          "  private static Id accountId() {",
-          "    return [SELECT Id FROM Account ORDER BY CreatedDate LIMIT 1].Id;",
-          "  }"
-        ]
-      : [])
+    ...accountIdHelper(usesAccount)
   ];
   return [...header, "", tests.join("\n\n"), "}", ""].join("\n");
 }
 
-export const emitAlertsTest: Emitter = (ctx) => [
-  {
-    path: ALERTS_TEST_PATH,
-    content: alertsTestSource(
-      ctx.loaded,
-      ctx.configLabel,
-      mapRecordTypes(ctx.loaded)
-    )
-  },
-  {
-    path: `${ALERTS_TEST_PATH}-meta.xml`,
-    content: metaSource(ctx.configLabel)
-  }
-];
+export const emitAlertsTest: Emitter = apexTestClassEmitter(
+  ALERTS_TEST_PATH,
+  alertsTestSource
+);

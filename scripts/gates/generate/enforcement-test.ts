@@ -1010,14 +1010,7 @@ export function enforcementTestSource(
     "      'The gated test user must not hold ' + BYPASS_PERMISSION",
     "    );",
     "  }",
-    ...(usesAccount
-      ? [
-          "",
-          "  private static Id accountId() {",
-          "    return [SELECT Id FROM Account ORDER BY CreatedDate LIMIT 1].Id;",
-          "  }"
-        ]
-      : [])
+    ...accountIdHelper(usesAccount)
   ];
   return [...header, "", tests.join("\n\n"), "}", ""].join("\n");
 }
@@ -1034,17 +1027,37 @@ export function metaSource(configLabel: string): string {
   ].join("\n");
 }
 
-export const emitEnforcementTest: Emitter = (ctx) => [
-  {
-    path: ENFORCEMENT_TEST_PATH,
-    content: enforcementTestSource(
-      ctx.loaded,
-      ctx.configLabel,
-      mapRecordTypes(ctx.loaded)
-    )
-  },
-  {
-    path: `${ENFORCEMENT_TEST_PATH}-meta.xml`,
-    content: metaSource(ctx.configLabel)
-  }
-];
+/** The test class and its meta file, from a generator of its source. */
+export function apexTestClassEmitter(
+  path: string,
+  source: (
+    loaded: LoadedMap,
+    configLabel: string,
+    recordTypes: ReturnType<typeof mapRecordTypes>
+  ) => string
+): Emitter {
+  return (ctx) => [
+    {
+      path,
+      content: source(ctx.loaded, ctx.configLabel, mapRecordTypes(ctx.loaded))
+    },
+    { path: `${path}-meta.xml`, content: metaSource(ctx.configLabel) }
+  ];
+}
+
+/** The test class's accountId() helper, when a test needs the set-up account. */
+export function accountIdHelper(usesAccount: boolean): string[] {
+  return usesAccount
+    ? [
+        "",
+        "  private static Id accountId() {",
+        "    return [SELECT Id FROM Account ORDER BY CreatedDate LIMIT 1].Id;",
+        "  }"
+      ]
+    : [];
+}
+
+export const emitEnforcementTest: Emitter = apexTestClassEmitter(
+  ENFORCEMENT_TEST_PATH,
+  enforcementTestSource
+);

@@ -27,7 +27,8 @@ import {
   BULK_RECORD_COUNT,
   apexLiteral,
   comment,
-  metaSource,
+  accountIdHelper,
+  apexTestClassEmitter,
   scenario,
   stringList,
   type MovePlan,
@@ -43,7 +44,6 @@ import {
   type ProcessRef
 } from "./guided-cases";
 import { lineCommentHeader } from "./names";
-import { mapRecordTypes } from "./permissions";
 import type { Emitter } from "./types";
 
 export const MOVE_CHECK_TEST_CLASS = "StageGateGeneratedMoveCheckTest";
@@ -548,29 +548,12 @@ export function moveCheckTestSource(
       "    return request;",
       "  }"
     ]),
-    ...(usesAccount
-      ? [
-          "",
-          "  private static Id accountId() {",
-          "    return [SELECT Id FROM Account ORDER BY CreatedDate LIMIT 1].Id;",
-          "  }"
-        ]
-      : [])
+    ...accountIdHelper(usesAccount)
   ];
   return [...header, "", tests.join("\n\n"), "}", ""].join("\n");
 }
 
-export const emitMoveCheckTest: Emitter = (ctx) => [
-  {
-    path: MOVE_CHECK_TEST_PATH,
-    content: moveCheckTestSource(
-      ctx.loaded,
-      ctx.configLabel,
-      mapRecordTypes(ctx.loaded)
-    )
-  },
-  {
-    path: `${MOVE_CHECK_TEST_PATH}-meta.xml`,
-    content: metaSource(ctx.configLabel)
-  }
-];
+export const emitMoveCheckTest: Emitter = apexTestClassEmitter(
+  MOVE_CHECK_TEST_PATH,
+  moveCheckTestSource
+);
