@@ -23,6 +23,7 @@ import {
   normalizeForPlaceholder,
   OPERATORS_BY_KIND,
   previewMove,
+  relatedCriterionIds,
   requiredForMove,
   requiredToBeIn,
   resolveDateValue,
@@ -613,6 +614,39 @@ describe("field operators", () => {
 });
 
 describe("related records", () => {
+  it("lists every related criterion of every process once, sorted; none for a map of field criteria", () => {
+    const related = (id: string): Criterion =>
+      ({
+        id,
+        label: id,
+        related: "Task",
+        where: { Status: "Completed" },
+        minCount: 1
+      }) as unknown as Criterion;
+    const map = runtime({
+      ...SMALL_MAP,
+      processes: [
+        {
+          ...SMALL_MAP.processes[0],
+          stages: [
+            {
+              name: "Prospecting",
+              entry: [related("z_call")],
+              exit: [related("a_call"), crit("p_out")]
+            }
+          ],
+          won: { name: "Closed Won", entry: [related("a_call")] }
+        },
+        {
+          ...SMALL_MAP.processes[1],
+          lost: { name: "Closed Lost", entry: [related("m_call")] }
+        }
+      ]
+    });
+    expect(relatedCriterionIds(map)).toEqual(["a_call", "m_call", "z_call"]);
+    expect(relatedCriterionIds(RT)).toEqual([]);
+  });
+
   const roles = [
     { IsPrimary: true, Role: "Business User" },
     { IsPrimary: false, Role: "Decision Maker" },

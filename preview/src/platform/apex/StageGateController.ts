@@ -6,16 +6,12 @@
 import ERROR_DELETED from "@salesforce/label/c.StageGate_ErrorDeleted";
 import ERROR_NO_RECORD_ID from "@salesforce/label/c.StageGate_ErrorNoRecordId";
 import ERROR_UNKNOWN_CRITERIA from "@salesforce/label/c.StageGate_ErrorUnknownCriteria";
-import { allCriteria, isRelatedCriterion } from "c/stageGateCore";
+import { relatedCriterionIds } from "c/stageGateCore";
 import { ApexException } from "../apexRuntime";
 import { getRecordById, MAP, relatedCounts } from "../org";
 
 /** The related-record criteria the Apex class knows (StageGateRelatedCriteria.CRITERIA: off criteria are not in the runtime map). */
-const RELATED_IDS = new Set(
-  allCriteria(MAP)
-    .filter(isRelatedCriterion)
-    .map((c) => c.id)
-);
+const RELATED_IDS = new Set(relatedCriterionIds(MAP));
 
 function readableError(message: string): ApexException {
   return new ApexException(message, "System.AuraHandledException", true);
@@ -41,8 +37,13 @@ export function getRelatedCounts(
   if (requested.length === 0) {
     return {};
   }
-  if (getRecordById(String(opportunityId))?.sobject !== "Opportunity") {
+  const opportunity = getRecordById(String(opportunityId));
+  if (opportunity?.sobject !== "Opportunity") {
     throw readableError(ERROR_DELETED);
+  }
+  // As the controller: a closed deal shows no gates and is not counted.
+  if (opportunity.fields.IsClosed === true) {
+    return {};
   }
   const all = relatedCounts(String(opportunityId));
   const counts: Record<string, number> = {};

@@ -42,6 +42,7 @@ import {
   laterStages,
   parseWaivedList,
   previewMove,
+  relatedCriterionIds,
   requiredToBeIn,
   selectProcess,
   stageIndex,
@@ -72,6 +73,17 @@ const CALENDAR_DAY_FORMAT = new Intl.DateTimeFormat(LOCALE, {
 
 /** Opportunity fields the map's criteria read, as optional fields: one the user may not read comes back absent ("can't check"). */
 const MAP_FIELDS: string[] = fieldsUsed(definition);
+
+/**
+ * Every related criterion of the map, counted in one call made together with the record load
+ * rather than after it, so the checklist is complete one server round trip sooner and a stage
+ * change or a previewed move needs no new call. The controller runs one aggregate query per
+ * related object whatever the number of criteria (at most 6 queries per call, 1 for a closed
+ * deal). Undefined when the map has none: no Apex call at all.
+ */
+const ALL_RELATED_IDS = relatedCriterionIds(definition);
+const RELATED_CRITERION_IDS: string[] | undefined =
+  ALL_RELATED_IDS.length > 0 ? ALL_RELATED_IDS : undefined;
 
 const OPTIONAL_FIELDS: string[] = Array.from(
   new Set([
@@ -178,13 +190,10 @@ export default class StageGateChecklist extends LightningElement {
   record?: RecordRepresentation;
   recordError?: unknown;
 
-  /** Parameters of the counts wire: undefined while no gate in view has related criteria, so no Apex call is made. */
-  countsRecordId?: string;
-  countsCriterionIds?: string[];
-  /** The criteria the counts wire was last asked for, and those the gates in view need now. */
-  countsKey = "";
-  neededCountsKey = "";
-  countsLoading = false;
+  /** The counts wire's criteria: all of the map's related criteria (undefined: none, no call). */
+  countsCriterionIds = RELATED_CRITERION_IDS;
+  /** Counts are on their way (from the first request until the wire answers). */
+  countsLoading = RELATED_CRITERION_IDS !== undefined;
   counts?: RelatedCounts;
   countsError?: unknown;
   countsWire?: WiredResult<Record<string, number>>;
@@ -212,12 +221,11 @@ export default class StageGateChecklist extends LightningElement {
   wiredRecord(result: WiredResult<RecordRepresentation>): void {
     if (result.data) {
       const isUpdate = this.record !== undefined;
-      const keyBefore = this.neededCountsKey;
       this.record = result.data;
       this.recordError = undefined;
       this.recompute();
       // The record changed elsewhere on the page: related records may have changed with it.
-      if (isUpdate && this.neededCountsKey === keyBefore) {
+      if (isUpdate) {
         this.refreshCounts();
       }
     } else if (result.error) {
@@ -228,7 +236,7 @@ export default class StageGateChecklist extends LightningElement {
   }
 
   @wire(getRelatedCounts, {
-    opportunityId: "$countsRecordId",
+    opportunityId: "$recordId",
     criterionIds: "$countsCriterionIds"
   })
   wiredCounts(result: WiredResult<Record<string, number>>): void {
@@ -383,28 +391,12 @@ export default class StageGateChecklist extends LightningElement {
     );
   }
 
-  /** Refreshes the counts when the gates in view need them. */
+  /** Re-counts related records (the map has related criteria and the counts wire has answered). */
   refreshCounts(): Promise<void> {
-    if (this.countsWire && this.neededCountsKey !== "") {
+    if (this.countsWire && this.countsCriterionIds) {
       return refreshApex(this.countsWire).catch(() => undefined);
     }
     return Promise.resolve();
-  }
-
-  /**
-   * Asks for related-record counts of these criteria. No criteria: no Apex call; the wire keeps
-   * its last parameters, so going back to a gate already counted makes no new call either.
-   */
-  private requestCounts(ids: string[]): void {
-    const key = ids.length > 0 ? `${this.recordId}:${ids.join(",")}` : "";
-    this.neededCountsKey = key;
-    if (key === "" || key === this.countsKey) {
-      return;
-    }
-    this.countsKey = key;
-    this.countsRecordId = this.recordId;
-    this.countsCriterionIds = ids;
-    this.countsLoading = true;
   }
 
   private recompute(): void {
@@ -464,8 +456,8 @@ export default class StageGateChecklist extends LightningElement {
         ? previewMove(definition, { ...input, toStage: this.previewStage })
         : undefined;
 
-    // Counts are needed only for related criteria of the gates in view: the current stage's
-    // checklist, what it took to reach the stage (regressions) and the previewed move.
+    // The gates in view that count related records: the current stage's checklist, what it
+    // took to reach the stage (regressions) and the previewed move.
     const related = new Set<string>();
     const addRelated = (criterion: RuntimeCriterion): void => {
       if (isRelatedCriterion(criterion)) {
@@ -479,7 +471,6 @@ export default class StageGateChecklist extends LightningElement {
       );
     }
     previewResults?.forEach((r) => addRelated(r.criterion));
-    this.requestCounts(Array.from(related).sort());
 
     this.view = this.viewOf(checklist, process, previewOptions, previewResults);
     this.view.countsNote = related.size > 0;

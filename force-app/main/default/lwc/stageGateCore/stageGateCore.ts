@@ -846,6 +846,20 @@ export function allCriteria(map: RuntimeMap): RuntimeCriterion[] {
   ]);
 }
 
+/**
+ * The ids of every related-record criterion of the map, each once, sorted: what the Apex
+ * controller knows (StageGateRelatedCriteria) and what the checklist asks it to count.
+ */
+export function relatedCriterionIds(map: RuntimeMap): string[] {
+  return Array.from(
+    new Set(
+      allCriteria(map)
+        .filter(isRelatedCriterion)
+        .map((c) => c.id)
+    )
+  ).sort();
+}
+
 // ---------------------------------------------------------------------------
 // Messages
 // ---------------------------------------------------------------------------
