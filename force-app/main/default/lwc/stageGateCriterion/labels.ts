@@ -11,6 +11,7 @@ import mobileLogActivity from "@salesforce/label/c.StageGate_MobileLogActivity";
 import newEvent from "@salesforce/label/c.StageGate_NewEvent";
 import newTask from "@salesforce/label/c.StageGate_NewTask";
 import requestWaiver from "@salesforce/label/c.StageGate_RequestWaiver";
+import required from "@salesforce/label/c.StageGate_Required";
 import save from "@salesforce/label/c.StageGate_Save";
 import saved from "@salesforce/label/c.StageGate_Saved";
 import statusChecking from "@salesforce/label/c.StageGate_StatusChecking";
@@ -53,6 +54,7 @@ const LABELS = {
   newEvent,
   newTask,
   requestWaiver,
+  required,
   save,
   saved,
   statusChecking,
