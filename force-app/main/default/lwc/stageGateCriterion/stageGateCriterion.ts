@@ -95,6 +95,11 @@ export function defaultsFor(
   return defaults;
 }
 
+/** SLDS form element, in its error state when the field is invalid. */
+function formElementClass(invalid: boolean): string {
+  return invalid ? "slds-form-element slds-has-error" : "slds-form-element";
+}
+
 export default class StageGateCriterion extends NavigationMixin(
   LightningElement
 ) {
@@ -134,6 +139,8 @@ export default class StageGateCriterion extends NavigationMixin(
       this.submitting = false;
       this.waiverReason = "";
       this.waiverUntil = undefined;
+      this.reasonFlagged = false;
+      this.untilFlagged = false;
     }
   }
 
@@ -143,6 +150,9 @@ export default class StageGateCriterion extends NavigationMixin(
   submitting = false;
   waiverReason = "";
   waiverUntil?: string;
+  /** The field failed the last submit; it is checked again as the rep edits it. */
+  private reasonFlagged = false;
+  private untilFlagged = false;
   private _waiverError?: string;
   private _canRequestWaiver = false;
 
@@ -319,44 +329,103 @@ export default class StageGateCriterion extends NavigationMixin(
     );
   }
 
+  /** A reason other than blanks (the textarea's own `required` accepts blanks). */
+  private get reasonValid(): boolean {
+    return this.waiverReason.trim() !== "";
+  }
+
+  /** A day from waiverMin to waiverMax (ISO dates compare as text). */
+  private get untilValid(): boolean {
+    const until = this.waiverUntil;
+    return (
+      !!until &&
+      (!this.waiverMin || until >= this.waiverMin) &&
+      (!this.waiverMax || until <= this.waiverMax)
+    );
+  }
+
+  /** The message at the reason field, once a submit found it missing. */
+  get reasonError(): string | undefined {
+    return this.reasonFlagged ? LABELS.waiverReasonMissing : undefined;
+  }
+
+  get untilError(): string | undefined {
+    return this.untilFlagged ? this.waiverRangeMessage : undefined;
+  }
+
+  get reasonClass(): string {
+    return formElementClass(this.reasonFlagged);
+  }
+
+  get untilClass(): string {
+    return formElementClass(this.untilFlagged);
+  }
+
+  get reasonInvalid(): string | undefined {
+    return this.reasonFlagged ? "true" : undefined;
+  }
+
+  get untilInvalid(): string | undefined {
+    return this.untilFlagged ? "true" : undefined;
+  }
+
+  get reasonDescribedBy(): string | undefined {
+    return this.reasonError ? "waiver-reason-help" : undefined;
+  }
+
+  get untilDescribedBy(): string | undefined {
+    return this.untilError ? "waiver-until-help" : undefined;
+  }
+
   handleRequestWaiver(): void {
     this.requesting = true;
     this._waiverError = undefined;
+    this.reasonFlagged = false;
+    this.untilFlagged = false;
     // Default: the last day allowed, so the rep shortens it rather than guessing the limit.
     this.waiverUntil = this.waiverUntil ?? this.waiverMax;
   }
 
-  handleWaiverReason(event: CustomEvent<{ value: string }>): void {
-    this.waiverReason = event.detail.value ?? "";
+  handleWaiverReason(event: Event): void {
+    this.waiverReason = (event.target as HTMLTextAreaElement).value;
+    if (this.reasonFlagged) {
+      this.reasonFlagged = !this.reasonValid;
+    }
   }
 
-  handleWaiverUntil(event: CustomEvent<{ value: string }>): void {
-    this.waiverUntil = event.detail.value || undefined;
+  /** `change` comes when a day is picked or fully typed, or the field is cleared. */
+  handleWaiverUntil(event: Event): void {
+    this.waiverUntil = (event.target as HTMLInputElement).value || undefined;
+    if (this.untilFlagged) {
+      this.untilFlagged = !this.untilValid;
+    }
   }
 
   handleWaiverCancel(): void {
     this.requesting = false;
     this._waiverError = undefined;
+    this.reasonFlagged = false;
+    this.untilFlagged = false;
   }
 
-  /** Sends the request up once the reason is given and the day is in range (ISO dates compare as text). */
+  /**
+   * Sends the request up once the reason is given and the day is in range; otherwise marks the
+   * invalid fields with their message, repeats the first in the alert and moves focus there.
+   */
   handleWaiverSubmit(): void {
     const reason = this.waiverReason.trim();
     const until = this.waiverUntil;
-    const inRange =
-      !!until &&
-      (!this.waiverMin || until >= this.waiverMin) &&
-      (!this.waiverMax || until <= this.waiverMax);
-    if (!reason || !inRange || !this.criterion) {
-      for (const id of ["waiver-reason", "waiver-until"]) {
-        const input = this.template?.querySelector(`[data-id="${id}"]`) as {
-          reportValidity?: () => boolean;
-        } | null;
-        input?.reportValidity?.();
-      }
-      this._waiverError = !reason
+    this.reasonFlagged = !this.reasonValid;
+    this.untilFlagged = !this.untilValid;
+    // untilFlagged already covers a missing day: `!until` is there for the type checker.
+    if (!until || this.reasonFlagged || this.untilFlagged || !this.criterion) {
+      this._waiverError = this.reasonFlagged
         ? LABELS.waiverReasonMissing
         : this.waiverRangeMessage;
+      const first = this.reasonFlagged ? "waiver-reason" : "waiver-until";
+      this.template
+        ?.querySelector<HTMLElement>(`[data-id="${first}"]`)
+        ?.focus();
       return;
     }
     this._waiverError = undefined;

@@ -163,18 +163,30 @@ async function openForm(r: HTMLElement): Promise<void> {
   await flushPromises();
 }
 
+/** Types into the row's native textarea and date input, with the events a browser sends. */
 async function fill(
   r: HTMLElement,
   reason: string,
   until: string
 ): Promise<void> {
-  inRow(r, "waiver-reason")?.dispatchEvent(
-    new CustomEvent("change", { detail: { value: reason } })
-  );
-  inRow(r, "waiver-until")?.dispatchEvent(
-    new CustomEvent("change", { detail: { value: until } })
-  );
+  const reasonField = inRow(r, "waiver-reason") as HTMLTextAreaElement;
+  reasonField.value = reason;
+  reasonField.dispatchEvent(new CustomEvent("input"));
+  const untilField = inRow(r, "waiver-until") as HTMLInputElement;
+  untilField.value = until;
+  untilField.dispatchEvent(new CustomEvent("change"));
   await flushPromises();
+}
+
+/** The message a field's aria-describedby points to, if any. */
+function fieldMessage(r: HTMLElement, id: string): string | undefined {
+  const describedBy = inRow(r, id)?.getAttribute("aria-describedby");
+  return describedBy
+    ? shadow(r)
+        .querySelector(`[id="${describedBy}"]`)
+        ?.textContent?.replace(/\s+/g, " ")
+        .trim()
+    : undefined;
 }
 
 async function submit(r: HTMLElement): Promise<void> {
@@ -232,11 +244,7 @@ describe("c-stage-gate-checklist waivers", () => {
     const discovery = row(element, "discovery_call");
     await openForm(discovery);
     expect(inRow(discovery, "waiver-form")).not.toBeNull();
-    const until = inRow(discovery, "waiver-until") as unknown as {
-      min: string;
-      max: string;
-      value: string;
-    };
+    const until = inRow(discovery, "waiver-until") as HTMLInputElement;
     expect([until.min, until.max, until.value]).toEqual([
       TODAY,
       LAST_DAY,
@@ -280,12 +288,20 @@ describe("c-stage-gate-checklist waivers", () => {
     expect(textIn(discovery, "waiver-error")).toBe(
       "Give a reason for the approver."
     );
+    expect(fieldMessage(discovery, "waiver-reason")).toBe(
+      "Give a reason for the approver."
+    );
     await fill(discovery, "Booked", "2025-06-09");
     await submit(discovery);
     expect(textIn(discovery, "waiver-error")).toBe(
       "Pick a day from today to Jun 8, 2025."
     );
+    expect(fieldMessage(discovery, "waiver-reason")).toBeUndefined();
+    expect(fieldMessage(discovery, "waiver-until")).toBe(
+      "Pick a day from today to Jun 8, 2025."
+    );
     expect(mockRequest).not.toHaveBeenCalled();
+    await expect(element).toBeAccessible();
   });
 
   it("shows why a request failed, in the org's words", async () => {
