@@ -55,9 +55,18 @@ function textOf(element: HTMLElement, id: string): string | undefined {
   return find(element, id)?.textContent?.replace(/\s+/g, " ").trim();
 }
 
+interface Props {
+  pending?: boolean;
+  context?: string;
+  canRequestWaiver?: boolean;
+  waiverMin?: string;
+  waiverMax?: string;
+  waiverRangeMessage?: string;
+}
+
 async function mount(
   fixture: Fixture,
-  props: { pending?: boolean; context?: string } = {}
+  props: Props = {}
 ): Promise<HTMLElement> {
   const element = createElement("c-stage-gate-criterion", {
     is: StageGateCriterion
@@ -324,6 +333,251 @@ describe("c-stage-gate-criterion", () => {
       const element = await mount("productsUnmet");
       expect(find(element, "create")).toBeNull();
       expect(find(element, "upload")).toBeNull();
+    });
+  });
+  describe("waiver request form", () => {
+    const FIRST_DAY = "2025-03-10";
+    const LAST_DAY = "2025-06-08";
+    const RANGE_MESSAGE = "Pick a day from today to Jun 8, 2025.";
+    const REASON_MISSING = "Give a reason for the approver.";
+
+    /** An unmet criterion whose waiver form is open. */
+    async function openForm(): Promise<HTMLElement> {
+      const element = await mount("amountUnmet", {
+        canRequestWaiver: true,
+        waiverMin: FIRST_DAY,
+        waiverMax: LAST_DAY,
+        waiverRangeMessage: RANGE_MESSAGE
+      });
+      find(element, "request-waiver")?.click();
+      await flushPromises();
+      return element;
+    }
+
+    function reasonField(element: HTMLElement): HTMLTextAreaElement {
+      const field = find<HTMLTextAreaElement>(element, "waiver-reason");
+      if (!field) {
+        throw new Error("no reason field");
+      }
+      return field;
+    }
+
+    function untilField(element: HTMLElement): HTMLInputElement {
+      const field = find<HTMLInputElement>(element, "waiver-until");
+      if (!field) {
+        throw new Error("no date field");
+      }
+      return field;
+    }
+
+    /** Types into the native fields as a rep does: the value, then its input/change event. */
+    async function fill(
+      element: HTMLElement,
+      reason: string | undefined,
+      until?: string
+    ): Promise<void> {
+      if (reason !== undefined) {
+        const textarea = reasonField(element);
+        textarea.value = reason;
+        textarea.dispatchEvent(new CustomEvent("input"));
+      }
+      if (until !== undefined) {
+        const input = untilField(element);
+        input.value = until;
+        input.dispatchEvent(new CustomEvent("change"));
+      }
+      await flushPromises();
+    }
+
+    async function submit(element: HTMLElement): Promise<void> {
+      find(element, "waiver-submit")?.click();
+      await flushPromises();
+    }
+
+    /** The field's form element, its label and the help text its aria-describedby names. */
+    function formElement(field: HTMLElement): {
+      box: HTMLElement;
+      label: string | undefined;
+      help: string | undefined;
+    } {
+      const box = field.closest(".slds-form-element") as HTMLElement;
+      const label = box.querySelector("label") as HTMLLabelElement;
+      expect(label.htmlFor).toBe(field.id);
+      const describedBy = field.getAttribute("aria-describedby");
+      const help = describedBy
+        ? box.querySelector(`[id="${describedBy}"]`)
+        : null;
+      return {
+        box,
+        label: label.textContent?.replace(/\s+/g, " ").trim(),
+        help: help?.textContent?.replace(/\s+/g, " ").trim()
+      };
+    }
+
+    it("opens with native fields: a required reason of at most 255 characters and the last allowed day", async () => {
+      const element = await openForm();
+      expect(find(element, "request-waiver")).toBeNull();
+      const reason = reasonField(element);
+      expect(reason.tagName).toBe("TEXTAREA");
+      expect(reason.classList.contains("slds-textarea")).toBe(true);
+      expect(reason.required).toBe(true);
+      expect(reason.maxLength).toBe(255);
+      expect(reason.value).toBe("");
+      const until = untilField(element);
+      expect(until.tagName).toBe("INPUT");
+      expect(until.type).toBe("date");
+      expect(until.classList.contains("slds-input")).toBe(true);
+      expect(until.required).toBe(true);
+      expect([until.min, until.max, until.value]).toEqual([
+        FIRST_DAY,
+        LAST_DAY,
+        LAST_DAY
+      ]);
+      // Labelled with label for/id, marked required, no error yet.
+      expect(formElement(reason)).toMatchObject({
+        label: "* Why may this deal move on without it?",
+        help: undefined
+      });
+      expect(formElement(until)).toMatchObject({
+        label: "* Waived until",
+        help: undefined
+      });
+      for (const field of [reason, until]) {
+        expect(
+          formElement(field).box.classList.contains("slds-has-error")
+        ).toBe(false);
+        expect(field.hasAttribute("aria-invalid")).toBe(false);
+        expect(
+          formElement(field)
+            .box.querySelector("abbr.slds-required")
+            ?.getAttribute("title")
+        ).toBe("required");
+      }
+      // No base input components: the buttons are the form's only ones.
+      const baseComponents = Array.from(
+        find(element, "waiver-form")?.querySelectorAll("*") ?? []
+      )
+        .map((e) => e.tagName.toLowerCase())
+        .filter((tag) => tag.startsWith("lightning-"));
+      expect(new Set(baseComponents)).toEqual(new Set(["lightning-button"]));
+      await expect(element).toBeAccessible();
+    });
+
+    it("without a reason, shows the message at the field and in the alert, and sends nothing", async () => {
+      const element = await openForm();
+      const requested = jest.fn();
+      element.addEventListener("waiverrequest", requested);
+      await fill(element, "   ");
+      await submit(element);
+
+      const reason = reasonField(element);
+      const { box, help } = formElement(reason);
+      expect(help).toBe(REASON_MISSING);
+      expect(box.classList.contains("slds-has-error")).toBe(true);
+      expect(reason.getAttribute("aria-invalid")).toBe("true");
+      expect(textOf(element, "waiver-error")).toBe(REASON_MISSING);
+      expect(find(element, "waiver-error")?.getAttribute("role")).toBe("alert");
+      expect(shadow(element).activeElement).toBe(reason);
+      // The day (the pre-filled last day) is fine.
+      expect(formElement(untilField(element)).help).toBeUndefined();
+      expect(requested).not.toHaveBeenCalled();
+      await expect(element).toBeAccessible();
+
+      // Giving a reason clears the field's message.
+      await fill(element, "Booked");
+      expect(formElement(reason).help).toBeUndefined();
+      expect(reason.hasAttribute("aria-invalid")).toBe(false);
+    });
+
+    it.each([
+      ["after the last day", "2025-06-09"],
+      ["before the first day", "2025-03-09"],
+      ["missing", ""]
+    ])(
+      "a day %s shows the range message at the date and sends nothing",
+      async (_, day) => {
+        const element = await openForm();
+        const requested = jest.fn();
+        element.addEventListener("waiverrequest", requested);
+        await fill(element, "Booked for Friday", day);
+        await submit(element);
+
+        const until = untilField(element);
+        const { box, help } = formElement(until);
+        expect(help).toBe(RANGE_MESSAGE);
+        expect(box.classList.contains("slds-has-error")).toBe(true);
+        expect(until.getAttribute("aria-invalid")).toBe("true");
+        expect(textOf(element, "waiver-error")).toBe(RANGE_MESSAGE);
+        expect(shadow(element).activeElement).toBe(until);
+        expect(formElement(reasonField(element)).help).toBeUndefined();
+        expect(requested).not.toHaveBeenCalled();
+        await expect(element).toBeAccessible();
+
+        // A day in range clears the message.
+        await fill(element, undefined, "2025-04-01");
+        expect(formElement(until).help).toBeUndefined();
+        expect(box.classList.contains("slds-has-error")).toBe(false);
+      }
+    );
+
+    it("sends the request with the trimmed reason and the chosen day", async () => {
+      const element = await openForm();
+      const requested = jest.fn();
+      element.addEventListener("waiverrequest", requested);
+      // A failed submit first: the request still goes out once the form is fixed.
+      await fill(element, "");
+      await submit(element);
+      expect(requested).not.toHaveBeenCalled();
+
+      await fill(element, "  The call is booked for Friday \n", "2025-03-31");
+      await submit(element);
+      expect(requested).toHaveBeenCalledTimes(1);
+      expect(requested.mock.calls[0][0].detail).toEqual({
+        criterionId: "amount",
+        reason: "The call is booked for Friday",
+        expiresOn: "2025-03-31"
+      });
+      expect(find(element, "waiver-error")).toBeNull();
+      expect(
+        find<HTMLElement & { disabled: boolean }>(element, "waiver-submit")
+          ?.disabled
+      ).toBe(true);
+    });
+
+    it.each([
+      ["first", FIRST_DAY],
+      ["last", LAST_DAY]
+    ])("accepts the %s allowed day", async (_, day) => {
+      const element = await openForm();
+      const requested = jest.fn();
+      element.addEventListener("waiverrequest", requested);
+      await fill(element, "Booked", day);
+      await submit(element);
+      expect(requested.mock.calls[0]?.[0].detail.expiresOn).toBe(day);
+    });
+
+    it("cancel closes the form without sending; reopened, it keeps what the rep entered but not the old errors", async () => {
+      const element = await openForm();
+      const requested = jest.fn();
+      element.addEventListener("waiverrequest", requested);
+      await fill(element, "Booked for Friday", "2025-07-01");
+      await submit(element);
+      expect(textOf(element, "waiver-error")).toBe(RANGE_MESSAGE);
+      find(element, "waiver-cancel")?.click();
+      await flushPromises();
+      expect(find(element, "waiver-form")).toBeNull();
+      expect(find(element, "request-waiver")).not.toBeNull();
+      expect(requested).not.toHaveBeenCalled();
+
+      find(element, "request-waiver")?.click();
+      await flushPromises();
+      expect(find(element, "waiver-error")).toBeNull();
+      expect(reasonField(element).value).toBe("Booked for Friday");
+      expect(untilField(element).value).toBe("2025-07-01");
+      for (const field of [reasonField(element), untilField(element)]) {
+        expect(formElement(field).help).toBeUndefined();
+        expect(field.hasAttribute("aria-invalid")).toBe(false);
+      }
     });
   });
 });
