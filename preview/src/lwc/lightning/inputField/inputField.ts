@@ -1,4 +1,5 @@
 import { LightningElement, api } from "lwc";
+import timeZone from "@salesforce/i18n/timeZone";
 import { nameOf, query } from "../../../platform/org";
 import {
   fieldNameOf,
@@ -10,8 +11,10 @@ import {
 import type { OrgField } from "../../../platform/types";
 
 /**
- * Stand-in for lightning-input-field: an editable field of the enclosing
- * lightning-record-edit-form, rendered with the base input matching its type.
+ * Stand-in for lightning-input-field (not in the base components package): an
+ * editable field of the enclosing lightning-record-edit-form, rendered as the
+ * SLDS form-element blueprint with the native control matching its type, so a
+ * page holding a record form loads no input base components.
  */
 export default class InputField extends LightningElement {
   @api disabled = false;
@@ -21,6 +24,8 @@ export default class InputField extends LightningElement {
   private _fieldName = "";
   private _value: unknown = null;
   private valueSetByParent = false;
+  /** The control's text after the rep's last edit (see textValue). */
+  private draft?: string;
   private form?: FormHandle;
   field?: OrgField;
   error: string | null = null;
@@ -73,6 +78,16 @@ export default class InputField extends LightningElement {
     this.form?.unregister(this.handle);
   }
 
+  renderedCallback(): void {
+    // The options' `selected` and the textarea's text only set the initial value (as in
+    // HTML): once the rep has edited, a new value (reset, save) shows through the property.
+    const control = this.refs?.control as
+      HTMLSelectElement | HTMLTextAreaElement | undefined;
+    if (control && control.value !== this.textValue) {
+      control.value = this.textValue;
+    }
+  }
+
   @api
   reset(): void {
     this.valueSetByParent = false;
@@ -99,19 +114,14 @@ export default class InputField extends LightningElement {
   get isReference(): boolean {
     return this.type === "Reference";
   }
+  get isSelect(): boolean {
+    return this.isPicklist || this.isReference;
+  }
   get isCheckbox(): boolean {
     return this.type === "Checkbox";
   }
   get isTextArea(): boolean {
     return this.type === "TextArea" || this.type === "LongTextArea";
-  }
-  get isInput(): boolean {
-    return (
-      !this.isPicklist &&
-      !this.isReference &&
-      !this.isCheckbox &&
-      !this.isTextArea
-    );
   }
   get inputType(): string {
     switch (this.type) {
@@ -122,7 +132,7 @@ export default class InputField extends LightningElement {
       case "Date":
         return "date";
       case "DateTime":
-        return "datetime";
+        return "datetime-local";
       case "Email":
         return "email";
       case "Phone":
@@ -133,59 +143,94 @@ export default class InputField extends LightningElement {
         return "text";
     }
   }
-  get formatter(): string | undefined {
-    return this.type === "Currency"
-      ? "currency"
-      : this.type === "Percent"
-        ? "percent-fixed"
-        : undefined;
+  /** The id the label's `for` names (LWC scopes both alike within the template). */
+  get controlId(): string {
+    return this.isSelect ? "select" : this.isTextArea ? "textarea" : "input";
   }
   get step(): string | undefined {
     return this.inputType === "number" ? "any" : undefined;
   }
+
+  get formElementClass(): string {
+    const classes = ["slds-form-element", "slds-m-bottom_x-small"];
+    if (this.variant === "label-inline") {
+      classes.push("slds-form-element_horizontal");
+    }
+    if (this.hasError) {
+      classes.push("slds-has-error");
+    }
+    return classes.join(" ");
+  }
+  get labelHidden(): boolean {
+    return this.variant === "label-hidden";
+  }
+  get labelClass(): string {
+    return this.labelHidden
+      ? "slds-assistive-text"
+      : "slds-form-element__label";
+  }
+
   get textValue(): string {
-    return this._value === null || this._value === undefined
-      ? ""
+    // While the rep types, the control keeps their text when it still means the value:
+    // re-rendering 1000 for "1e3" or 5 for "05" would rewrite what they typed.
+    if (this.draft !== undefined && this.fromText(this.draft) === this._value) {
+      return this.draft;
+    }
+    if (this._value === null || this._value === undefined) {
+      return "";
+    }
+    return this.type === "DateTime"
+      ? toWallTime(String(this._value))
       : String(this._value);
   }
   get checked(): boolean {
     return this._value === true;
   }
-  get picklistOptions(): { label: string; value: string }[] {
-    return [
-      { label: "--None--", value: "" },
-      ...(this.field?.values ?? []).map((v) => ({ label: v, value: v }))
-    ];
-  }
-  get referenceOptions(): { label: string; value: string }[] {
-    const target = this.field?.referenceTo;
-    const records = target ? query(target) : [];
-    return [
-      { label: "--None--", value: "" },
-      ...records.map((r) => ({
-        label: nameOf(r.fields.Id) ?? String(r.fields.Id),
-        value: String(r.fields.Id)
-      }))
-    ];
+  get options(): { label: string; value: string; selected: boolean }[] {
+    const target = this.isReference ? this.field?.referenceTo : undefined;
+    const choices = this.isReference
+      ? (target ? query(target) : []).map((r) => ({
+          label: nameOf(r.fields.Id) ?? String(r.fields.Id),
+          value: String(r.fields.Id)
+        }))
+      : (this.field?.values ?? []).map((v) => ({ label: v, value: v }));
+    const current = this.textValue;
+    return [{ label: "--None--", value: "" }, ...choices].map((o) => ({
+      ...o,
+      selected: o.value === current
+    }));
   }
   get hasError(): boolean {
     return this.error !== null;
   }
+  get invalid(): string | undefined {
+    return this.hasError ? "true" : undefined;
+  }
+  get describedBy(): string | undefined {
+    return this.hasError ? "field-error" : undefined;
+  }
 
-  handleChange(
-    event: CustomEvent<{ value?: unknown; checked?: boolean }>
-  ): void {
+  /** The field's value for a control's text: "" is no value, numbers stay numbers. */
+  private fromText(text: string): unknown {
+    if (text === "") {
+      return null;
+    }
+    if (this.inputType === "number") {
+      return Number(text);
+    }
+    return this.type === "DateTime" ? fromWallTime(text) : text;
+  }
+
+  /** Native `change` (checkbox, select) or `input` (typed controls): the value is on the control. */
+  handleChange(event: Event): void {
     event.stopPropagation();
+    const control = event.target as
+      HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
     if (this.isCheckbox) {
-      this._value = !!event.detail.checked;
+      this._value = (control as HTMLInputElement).checked;
     } else {
-      const raw = event.detail.value;
-      this._value =
-        raw === "" || raw === undefined
-          ? null
-          : this.inputType === "number"
-            ? Number(raw)
-            : raw;
+      this.draft = control.value;
+      this._value = this.fromText(control.value);
     }
     this.valueSetByParent = false;
     this.error = null;
@@ -198,4 +243,58 @@ export default class InputField extends LightningElement {
       })
     );
   }
+}
+
+/** An ISO date-time as a datetime-local control shows it: the wall time in the user's time zone. */
+function toWallTime(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) {
+    return "";
+  }
+  const p = wallParts(t);
+  const seconds = p.second === "00" ? "" : `:${p.second}`;
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}${seconds}`;
+}
+
+/** A datetime-local control's wall time in the user's time zone, as the ISO instant the org stores. */
+function fromWallTime(text: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?/.exec(text);
+  if (!m) {
+    return null;
+  }
+  const [y, mo, d, h, mi, s] = m.slice(1).map((v) => Number(v ?? 0));
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s);
+  // The zone's offset at the instant itself: a second pass settles wall times near a DST change.
+  let t = asUtc - offsetAt(asUtc);
+  t = asUtc - offsetAt(t);
+  return new Date(t).toISOString();
+}
+
+function offsetAt(t: number): number {
+  const p = wallParts(t);
+  return (
+    Date.UTC(
+      Number(p.year),
+      Number(p.month) - 1,
+      Number(p.day),
+      Number(p.hour),
+      Number(p.minute),
+      Number(p.second)
+    ) -
+    Math.floor(t / 1000) * 1000
+  );
+}
+
+function wallParts(t: number): Record<string, string> {
+  const parts = new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit"
+  }).formatToParts(t);
+  return Object.fromEntries(parts.map((part) => [part.type, part.value]));
 }
