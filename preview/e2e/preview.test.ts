@@ -238,7 +238,10 @@ describe("local preview in Chromium", { timeout: 600_000 }, () => {
       ),
       ["Budget_Confirmed__c"]
     );
-    const checkbox = form.locator("[data-id=move-field] input[type=checkbox]");
+    // Found by its label: the field's label names its checkbox (label for / id).
+    const checkbox = form
+      .locator("[data-id=move-field]")
+      .getByRole("checkbox", { name: "Budget Confirmed", exact: true });
     assert.equal(await checkbox.isChecked(), false);
 
     // Saved as it is, the org still blocks it: its message shows in the form.
