@@ -158,6 +158,8 @@ interface View {
   overdueText?: string;
   metText?: string;
   progress: number;
+  /** The progress bar's filled width. */
+  progressStyle: string;
   readyText?: string;
   ready: boolean;
   checking: boolean;
@@ -573,6 +575,7 @@ export default class StageGateChecklist extends LightningElement {
       guidance: checklist.guidance,
       isOpen: checklist.status === "open",
       progress: 0,
+      progressStyle: "width: 0%",
       ready: checklist.ready,
       checking: false,
       noCriteria: checklist.total === 0,
@@ -629,6 +632,7 @@ export default class StageGateChecklist extends LightningElement {
         checklist.total === 0
           ? 100
           : Math.round((checklist.met / checklist.total) * 100);
+      view.progressStyle = `width: ${view.progress}%`;
       view.readyText = formatLabel(
         checklist.ready ? LABELS.ready : LABELS.notReady,
         checklist.nextStage ?? ""

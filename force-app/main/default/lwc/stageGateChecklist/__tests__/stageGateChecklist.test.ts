@@ -261,7 +261,9 @@ describe("c-stage-gate-checklist", () => {
   describe("loading", () => {
     it("shows a spinner until the record arrives and asks for the fixed and the map's fields", async () => {
       const element = await mount();
-      expect(shadow(element).querySelector("lightning-spinner")).not.toBeNull();
+      const spinner = shadow(element).querySelector('[data-id="spinner"]');
+      expect(spinner?.getAttribute("role")).toBe("status");
+      expect(spinner?.textContent?.trim()).toBe("Loading the stage gate…");
       const config = (
         getRecord as unknown as { getLastConfig: () => Record<string, unknown> }
       ).getLastConfig();
@@ -308,9 +310,19 @@ describe("c-stage-gate-checklist", () => {
         next_step_date: "Warning"
       });
       expect(text(element, '[data-id="met-count"]')).toBe("2 of 5 met");
+      const progress = shadow(element).querySelector(
+        '[data-id="progress"]'
+      ) as HTMLElement;
+      expect(progress.getAttribute("aria-valuenow")).toBe("40");
+      expect(progress.getAttribute("aria-valuetext")).toBe("2 of 5 met");
+      expect(
+        (progress.querySelector(".slds-progress-bar__value") as HTMLElement)
+          .style.width
+      ).toBe("40%");
       expect(text(element, '[data-id="ready"]')).toBe(
         "Not ready for Proposal/Price Quote"
       );
+      await expect(element).toBeAccessible();
     });
 
     it("says how to meet each criterion that is not met, and why a criterion can't be checked", async () => {
