@@ -23,7 +23,7 @@ import {
   SLDS_ASSETS
 } from "./lib/paths";
 import {
-  minifyFrameworkPlugin,
+  minifyPlugin,
   platformPlugin,
   strictOnLog,
   typescriptPlugin
@@ -47,9 +47,8 @@ export interface BuildOptions {
   dataDir?: string;
   outDir?: string;
   /**
-   * "development" (LWC's dev-mode checks, the default) or "production" (no dev-mode checks; the
-   * framework, base components and platform stand-ins minified, the custom components not, as the
-   * platform serves them).
+   * "development" (LWC's dev-mode checks, the default) or "production" (no dev-mode checks; every
+   * module minified, the custom components included, as the platform serves them).
    */
   mode?: "development" | "production";
   /** Progress and warnings; silent when omitted. */
@@ -63,6 +62,8 @@ export interface BuildResult {
   warnings: string[];
   /** The JavaScript chunks written, with the rendered code of each module (for size measurements). */
   chunks: OutputChunk[];
+  /** Production mode: each module's size in bytes as the LWC compiler emitted it, before minification. */
+  compiledBytes: Map<string, number>;
 }
 
 export const DEFAULT_ENTRIES: Readonly<Record<string, string>> = {
@@ -101,6 +102,7 @@ export async function buildPreview(
   options: BuildOptions = {}
 ): Promise<BuildResult> {
   const started = Date.now();
+  const compiledBytes = new Map<string, number>();
   const log = options.log ?? (() => undefined);
   const outDir = path.resolve(options.outDir ?? DEFAULT_OUT_DIR);
   const entries = options.entries ?? DEFAULT_ENTRIES;
@@ -147,7 +149,7 @@ export async function buildPreview(
         // The platform compiles with its current API version; keep the compiler's default.
         enableDynamicComponents: true
       }),
-      ...(mode === "production" ? [minifyFrameworkPlugin(lwcDirs)] : [])
+      ...(mode === "production" ? [minifyPlugin(compiledBytes)] : [])
     ]
   });
   let chunks: OutputChunk[] = [];
@@ -199,7 +201,14 @@ export async function buildPreview(
   log(
     `Built ${relativeToProject(outDir)} in ${(durationMs / 1000).toFixed(1)} s`
   );
-  return { outDir, seedSource: seed.source, durationMs, warnings, chunks };
+  return {
+    outDir,
+    seedSource: seed.source,
+    durationMs,
+    warnings,
+    chunks,
+    compiledBytes
+  };
 }
 
 async function main(): Promise<number> {

@@ -9,9 +9,8 @@
  *   source, not a possibly stale compiled `.js`), and every platform service to a
  *   small local stand-in. Schema, label, Apex and custom-permission imports are
  *   checked against force-app metadata the way the platform checks them on save.
- * - `minifyFrameworkPlugin` (production builds) minifies every module except the custom
- *   components, as the platform's production mode serves them: framework code minified,
- *   custom component code as written.
+ * - `minifyPlugin` (production builds) minifies every module, the custom components
+ *   included, as the platform's production mode serves Lightning web components.
  * - `strictOnLog` turns Rollup's unresolved-import ("treating it as external")
  *   and missing-export warnings into build errors.
  */
@@ -24,19 +23,20 @@ import { type AuraEnabledMethod, type PreviewSchema } from "./schema";
 import { LBC_DIR, PREVIEW_PLATFORM, relativeToProject } from "./paths";
 
 /**
- * Production mode: "Framework code is optimized and minified … Custom component code is not
- * minified" (Salesforce Help, Enable Debug Mode for Lightning Components). So every module but
- * those under `customDirs` (the `c` namespace) is minified here, after the LWC compiler.
+ * Production mode: "JavaScript code is optimized and minified" (LWC Developer Guide,
+ * "Production Mode"; the Aura-era note that custom component code is left as written is about
+ * Aura components). Every module, framework and custom components alike, is minified here, one
+ * module at a time after the LWC compiler; only the build's own virtual modules are left.
+ * `compiledBytes` records each module's size before minification.
  */
-export function minifyFrameworkPlugin(customDirs: readonly string[]): Plugin {
-  const prefixes = customDirs.map((d) => path.resolve(d) + path.sep);
+export function minifyPlugin(compiledBytes?: Map<string, number>): Plugin {
   return {
-    name: "preview-minify-framework",
+    name: "preview-minify",
     async transform(code, id) {
-      const file = id.split("?")[0];
-      if (id.startsWith("\0") || prefixes.some((p) => file.startsWith(p))) {
+      if (id.startsWith("\0")) {
         return null;
       }
+      compiledBytes?.set(id, Buffer.byteLength(code));
       const out = await minify(code, {
         module: true,
         compress: true,

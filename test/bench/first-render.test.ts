@@ -76,6 +76,17 @@ describe("bench:render measurements", () => {
     expect(size.gzippedBytes).toBeGreaterThan(0);
   });
 
+  it("counts a module's bytes as compiled, before the build minified it, where the build recorded them", async () => {
+    const id = path.join(LWC, "a", "a.ts");
+    const size = await codeSize(
+      "bench-checklist",
+      CHUNKS,
+      LWC,
+      new Map([[id, 5000]])
+    );
+    expect(size.bytes).toBe(5000 + Buffer.byteLength(shared));
+  });
+
   it("summarises samples by their median", () => {
     expect(stats([3, 1, 2])).toMatchObject({ medianMs: 2, minMs: 1, maxMs: 3 });
     expect(stats([4, 1, 2, 3]).medianMs).toBe(2.5);
