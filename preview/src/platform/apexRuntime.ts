@@ -103,7 +103,49 @@ function bindArguments(
   return args;
 }
 
-/** One server round trip: arguments bound by name, the result serialized as JSON. */
+interface QueuedAction {
+  run: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** The Apex actions queued in the current task, sent together once it ends. */
+let queuedActions: QueuedAction[] | undefined;
+
+/**
+ * The framework queues Apex actions and sends them to the server as one batched request (LWC
+ * Developer Guide, "Call Apex Methods"), where each runs in order in its own transaction and the
+ * answers come back together: actions queued in one task share one round trip here, run in
+ * order, and settle together.
+ */
+function enqueueAction(run: () => unknown): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    if (!queuedActions) {
+      queuedActions = [];
+      setTimeout(sendQueuedActions, 0);
+    }
+    queuedActions.push({ run, resolve, reject });
+  });
+}
+
+function sendQueuedActions(): void {
+  const actions = queuedActions ?? [];
+  queuedActions = undefined;
+  const outcomes = actions.map((action) => {
+    try {
+      return { ok: true as const, value: action.run() };
+    } catch (error) {
+      return { ok: false as const, error };
+    }
+  });
+  outcomes.forEach((outcome, i) =>
+    outcome.ok
+      ? actions[i].resolve(outcome.value)
+      : actions[i].reject(outcome.error)
+  );
+}
+
+/** One action of a server round trip: arguments bound by name, the result serialized as JSON. */
 async function invoke(
   name: string,
   params: Record<string, unknown> | undefined
@@ -112,8 +154,7 @@ async function invoke(
     impl: ApexImplementation;
     info: ApexMethodInfo;
   };
-  await new Promise((resolve) => setTimeout(resolve, 0));
-  const result = await impl(bindArguments(info, params));
+  const result = await enqueueAction(() => impl(bindArguments(info, params)));
   return result === undefined ? null : JSON.parse(JSON.stringify(result));
 }
 
