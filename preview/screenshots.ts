@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
     const budget = criterion(page, "budget_confirmed");
     await budget.locator("[data-id=request-waiver] button").click();
     await budget
-      .locator("[data-id=waiver-reason] textarea")
+      .locator("textarea[data-id=waiver-reason]")
       .fill(
         "The CFO confirmed the budget on the call; the signed form follows"
       );
