@@ -27,30 +27,28 @@ jest.mock(
 
 jest.mock(
   "@salesforce/apex/StageGateController.getRelatedCounts",
-  () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
-  { virtual: true }
+  () => require("./apexMocks").wiredApexMock(),
+  {
+    virtual: true
+  }
 );
 jest.mock(
   "@salesforce/apex/StageGateWaiverController.getWaivers",
-  () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
-  { virtual: true }
+  () => require("./apexMocks").wiredApexMock(),
+  {
+    virtual: true
+  }
 );
 jest.mock(
   "@salesforce/apex/StageGateWaiverController.requestWaiver",
-  () => ({ default: jest.fn() }),
-  { virtual: true }
+  () => require("./apexMocks").calledApexMock(),
+  {
+    virtual: true
+  }
 );
-jest.mock(
-  "@salesforce/apex",
-  () => ({ refreshApex: jest.fn(() => Promise.resolve()) }),
-  { virtual: true }
-);
+jest.mock("@salesforce/apex", () => require("./apexMocks").refreshApexMock(), {
+  virtual: true
+});
 
 const countsWire = getRelatedCounts as unknown as {
   adapter: { prototype: { update: (config: unknown) => void } };

@@ -35,30 +35,28 @@ jest.mock("../../stageGateCriterion/labels", () =>
 );
 jest.mock(
   "@salesforce/apex/StageGateController.getRelatedCounts",
-  () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
-  { virtual: true }
+  () => require("./apexMocks").wiredApexMock(),
+  {
+    virtual: true
+  }
 );
 jest.mock(
   "@salesforce/apex/StageGateWaiverController.getWaivers",
-  () => {
-    const { createApexTestWireAdapter } = require("@salesforce/sfdx-lwc-jest");
-    return { default: createApexTestWireAdapter(jest.fn()) };
-  },
-  { virtual: true }
+  () => require("./apexMocks").wiredApexMock(),
+  {
+    virtual: true
+  }
 );
 jest.mock(
   "@salesforce/apex/StageGateWaiverController.requestWaiver",
-  () => ({ default: jest.fn() }),
-  { virtual: true }
+  () => require("./apexMocks").calledApexMock(),
+  {
+    virtual: true
+  }
 );
-jest.mock(
-  "@salesforce/apex",
-  () => ({ refreshApex: jest.fn(() => Promise.resolve()) }),
-  { virtual: true }
-);
+jest.mock("@salesforce/apex", () => require("./apexMocks").refreshApexMock(), {
+  virtual: true
+});
 
 type Wire = { emit: (value: unknown) => void; error: (body?: unknown) => void };
 interface Fixture {
