@@ -18,6 +18,39 @@ import {
   type ParseError
 } from "jsonc-parser";
 
+export type JsonObject = Record<string, unknown>;
+
+export function isJsonObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Fails (through `fail`, with a message and a JSON path) unless the value read as an Opportunity
+ * record is one: an object whose `attributes.type`, when given, is Opportunity (`otherType`
+ * words the message for another object).
+ */
+export function assertOpportunityRecord(
+  record: unknown,
+  location: string,
+  otherType: (type: string) => string,
+  fail: (message: string, at: string) => never
+): asserts record is JsonObject {
+  if (!isJsonObject(record)) {
+    fail(
+      `must be an Opportunity record object, found ${describeJson(record)}`,
+      location
+    );
+  }
+  const attributes = record.attributes;
+  if (
+    isJsonObject(attributes) &&
+    typeof attributes.type === "string" &&
+    attributes.type !== "Opportunity"
+  ) {
+    fail(otherType(attributes.type), `${location}.attributes.type`);
+  }
+}
+
 export function describeJson(value: unknown): string {
   if (value === null) {
     return "null";

@@ -11,7 +11,13 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import type { RelatedObject } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
-import { describeJson as describe, JsonRecordsReader } from "./json-records";
+import {
+  assertOpportunityRecord,
+  describeJson as describe,
+  JsonRecordsReader,
+  isJsonObject as isObject,
+  type JsonObject
+} from "./json-records";
 import {
   AuditInputError,
   EXPECTED_INPUT,
@@ -22,12 +28,6 @@ import {
   type OpportunityRow
 } from "./types";
 import { readWaiver, WAIVED_FIELD, WAIVER_RELATIONSHIP } from "./waivers";
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 /**
  * One `attributes` object per record type, shared: the URL in each record's own is never
@@ -114,25 +114,14 @@ function toRow(
   location: string,
   source: string
 ): OpportunityRow {
-  if (!isObject(record)) {
-    throw new AuditInputError(
-      source,
-      `must be an Opportunity record object, found ${describe(record)}`,
-      location
-    );
-  }
-  const attributes = record.attributes;
-  if (
-    isObject(attributes) &&
-    typeof attributes.type === "string" &&
-    attributes.type !== "Opportunity"
-  ) {
-    throw new AuditInputError(
-      source,
-      `is a ${attributes.type} record; the audit reads Opportunity records`,
-      `${location}.attributes.type`
-    );
-  }
+  assertOpportunityRecord(
+    record,
+    location,
+    (type) => `is a ${type} record; the audit reads Opportunity records`,
+    (message, at) => {
+      throw new AuditInputError(source, message, at);
+    }
+  );
   shareAttributes(record);
   const row: OpportunityRow = {
     row: index + 1,

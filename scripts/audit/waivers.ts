@@ -17,6 +17,7 @@ import {
   WAIVED_FIELD
 } from "../../force-app/main/default/lwc/stageGateCore/stageGateCore";
 import { isIsoDate } from "./types";
+import { isJsonObject as isObject, type JsonObject } from "./json-records";
 
 /** The waiver object and its child relationship on Opportunity (Opportunity__c's relationshipName + __r). */
 export const WAIVER_OBJECT = "Stage_Gate_Waiver__c";
@@ -108,12 +109,6 @@ export function waiverState(
     default:
       return "revoked";
   }
-}
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function text(value: unknown): string | null {

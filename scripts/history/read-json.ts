@@ -7,8 +7,10 @@
 import * as fs from "node:fs";
 import { StringDecoder } from "node:string_decoder";
 import {
+  assertOpportunityRecord,
   describeJson as describe,
-  JsonRecordsReader
+  JsonRecordsReader,
+  isJsonObject as isObject
 } from "../audit/json-records";
 import {
   EXPECTED_HISTORY_INPUT,
@@ -18,12 +20,6 @@ import {
   type HistoryNote,
   type HistoryRow
 } from "./types";
-
-type JsonObject = Record<string, unknown>;
-
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
 
 export const HISTORY_RELATIONSHIP = "OpportunityHistories";
 
@@ -108,25 +104,15 @@ export function dealFromRecord(
   source: string,
   notes: HistoryNote[]
 ): DealHistory {
-  if (!isObject(record)) {
-    throw new HistoryInputError(
-      source,
-      `must be an Opportunity record object, found ${describe(record)}`,
-      location
-    );
-  }
-  const attributes = record.attributes;
-  if (
-    isObject(attributes) &&
-    typeof attributes.type === "string" &&
-    attributes.type !== "Opportunity"
-  ) {
-    throw new HistoryInputError(
-      source,
-      `is a ${attributes.type} record; history is read from Opportunity records with the ${HISTORY_RELATIONSHIP} subquery`,
-      `${location}.attributes.type`
-    );
-  }
+  assertOpportunityRecord(
+    record,
+    location,
+    (type) =>
+      `is a ${type} record; history is read from Opportunity records with the ${HISTORY_RELATIONSHIP} subquery`,
+    (message, at) => {
+      throw new HistoryInputError(source, message, at);
+    }
+  );
   const created = dateTimeAt(
     record.CreatedDate,
     location,
